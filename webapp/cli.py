@@ -1,0 +1,93 @@
+"""The `kedjekoll` command."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from .definitions import check_paths
+from .definitions.json_schema import SCHEMA_FILE, render_schema
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """Kedjekoll: supply-chain due-diligence questionnaires for public procurement."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+def check(paths: tuple[Path, ...]) -> None:
+    """Check questionnaire files (default: questionnaires/).
+
+    Prints `path:line:col: CODE message` for every error in every file, then a
+    summary line. Exits 1 when there are errors, else 0.
+    """
+    targets = list(paths) or [Path("questionnaires")]
+    results = check_paths(targets)
+    errors = 0
+    for result in results:
+        for problem in result.problems:
+            click.echo(problem.format())
+        errors += len(result.problems)
+    bad = sum(1 for r in results if r.problems)
+    if not results:
+        click.echo("no questionnaire files found", err=True)
+        sys.exit(1)
+    files = f"{len(results)} file{'s' if len(results) != 1 else ''}"
+    if errors:
+        click.echo(f"{errors} error{'s' if errors != 1 else ''} in {bad} of {files}")
+        sys.exit(1)
+    click.echo(f"{files} checked, no errors")
+
+
+@main.command()
+@click.option("--check", "check_only", is_flag=True,
+              help="Do not write; exit 1 if the file on disk is stale.")
+@click.option("--output", type=click.Path(path_type=Path), default=None,
+              help=f"Where to write (default: {SCHEMA_FILE}).")
+def schema(check_only: bool, output: Path | None) -> None:
+    """Write the questionnaire JSON Schema generated from the definition models."""
+    target = output or PROJECT_ROOT / SCHEMA_FILE
+    text = render_schema()
+    if check_only:
+        current = target.read_text(encoding="utf-8") if target.exists() else ""
+        if current != text:
+            click.echo(f"{target} is stale: run `kedjekoll schema` and commit it", err=True)
+            sys.exit(1)
+        click.echo(f"{target} is current")
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
+    click.echo(f"wrote {target}")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--debug", is_flag=True, help="Reload on change and show tracebacks.")
+def serve(host: str, port: int, debug: bool) -> None:
+    """Serve the web app."""
+    from . import create_app
+
+    app = create_app({"DEBUG": True} if debug else None)
+    count = len(app.extensions["kedjekoll.catalogue"])
+    click.echo(f"Kedjekoll: {count} questionnaires loaded. Open http://{host}:{port}/")
+    app.run(host=host, port=port, debug=debug, use_reloader=debug)
+
+
+@main.command(name="ast")
+@click.argument("expression")
+def ast_command(expression: str) -> None:
+    """Print the JSON syntax tree of a condition (what the browser evaluates)."""
+    from .definitions.expressions import ExpressionError, parse
+
+    try:
+        click.echo(json.dumps(parse(expression).ast, ensure_ascii=False))
+    except ExpressionError as exc:
+        click.echo(f"E500 {exc}", err=True)
+        sys.exit(1)

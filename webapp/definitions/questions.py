@@ -1,0 +1,318 @@
+"""The question types: one class per type, registered by its `type` name.
+
+Each class knows its YAML keys (the pydantic fields), the kind of value its answer is
+in conditions (`kind`), which constraints may carry an author-written message, and how
+its answer earns points. Adding a type means adding one class here and listing it in
+`QUESTION_TYPES`.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, ClassVar, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, StrictBool, StrictInt, Tag
+
+from .fields import Condition, Id, NonNegative, OptionValue, Text
+
+OTHER = "other"  # the option value reserved for "other, please specify"
+EVIDENCE_TYPES = ("pdf", "docx", "xlsx", "pptx", "odt", "ods", "odp", "csv", "txt",
+                  "jpg", "jpeg", "png")
+
+
+class Definition(BaseModel):
+    """Base of every definition model: immutable, and unknown keys are errors."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
+
+
+class Option(Definition):
+    """One answer option of a choice or multichoice question."""
+
+    value: OptionValue
+    """The stored value, used in conditions: `role == "distributor"`."""
+    label: Text
+    """What the supplier sees."""
+    points: float | None = Field(default=None, strict=True)
+    """Points earned by choosing this option (auto-scoring)."""
+    exclusive: StrictBool = False
+    """Multichoice only: choosing it clears the others (e.g. "none of these")."""
+
+
+class YesNoPoints(Definition):
+    """Points for each answer of a yes/no question."""
+
+    yes: float | None = Field(default=None, strict=True)
+    no: float | None = Field(default=None, strict=True)
+    dont_know: float | None = Field(default=None, strict=True)
+
+
+class QuestionBase(Definition):
+    """Keys every question has."""
+
+    id: Id
+    """Unique in the questionnaire and stable across versions: answers are stored by it."""
+    show_if: Condition | None = None
+    """Ask the question only when this condition holds."""
+
+    kind: ClassVar[str] = "text"  # the value's kind in conditions
+    constraints: ClassVar[tuple[str, ...]] = ()
+    answerable: ClassVar[bool] = True
+
+    def option_values(self) -> tuple[str, ...] | None:
+        """The values an answer may take, where the type has a fixed set."""
+        return None
+
+    def max_points(self) -> float | None:
+        """The most points an answer can earn automatically; None if not auto-scored."""
+        return None
+
+    def points_for(self, answer: Any) -> float:
+        """Points the answer earns automatically."""
+        return 0.0
+
+
+class AnswerBase(QuestionBase):
+    """Keys of every question that takes an answer."""
+
+    label: Text
+    """The question as the supplier reads it."""
+    help: Text | None = None
+    """Guidance shown under the label (plain text)."""
+    required: StrictBool = False
+    """Must be answered before the response can be submitted."""
+    weight: NonNegative = 1.0
+    """Weight of this question's score within its section."""
+    rubric: Id | None = None
+    """Name of a rubric in `rubrics`: a reviewer grades this answer by hand."""
+    messages: dict[str, Text] = Field(default_factory=dict)
+    """Author-written error messages, keyed by constraint name (`required`, `max_length`...)."""
+
+
+class TextQuestion(AnswerBase):
+    """A single line of text."""
+
+    type: Literal["text"]
+    min_length: StrictInt | None = Field(default=None, ge=0)
+    max_length: StrictInt | None = Field(default=None, ge=1)
+    pattern: str | None = Field(default=None, strict=True)
+    """A regular expression the whole answer must match."""
+    constraints: ClassVar = ("required", "min_length", "max_length", "pattern")
+
+
+class TextareaQuestion(AnswerBase):
+    """Several lines of free text."""
+
+    type: Literal["textarea"]
+    min_length: StrictInt | None = Field(default=None, ge=0)
+    max_length: StrictInt | None = Field(default=None, ge=1)
+    constraints: ClassVar = ("required", "min_length", "max_length")
+
+
+class NumberQuestion(AnswerBase):
+    """A number, whole or decimal, optionally with a unit."""
+
+    type: Literal["number"]
+    integer: StrictBool = False
+    """Only whole numbers."""
+    min: float | None = Field(default=None, strict=True)
+    max: float | None = Field(default=None, strict=True)
+    unit: Text | None = None
+    """Shown after the field, e.g. "%" or "hours per week"."""
+    kind: ClassVar = "number"
+    constraints: ClassVar = ("required", "integer", "min", "max")
+
+
+class DateQuestion(AnswerBase):
+    """A calendar date (YYYY-MM-DD)."""
+
+    type: Literal["date"]
+    min: str | None = Field(default=None, strict=True)
+    """Earliest date: YYYY-MM-DD or "today"."""
+    max: str | None = Field(default=None, strict=True)
+    """Latest date: YYYY-MM-DD or "today"."""
+    kind: ClassVar = "date"
+    constraints: ClassVar = ("required", "min", "max")
+
+
+class _WithOptions(AnswerBase):
+    options: list[Option] = Field(min_length=1)
+    other: StrictBool = False
+    """Offer "other" with a free-text box; its value is "other"."""
+    other_label: Text | None = None
+    """Label of the "other" option, if not the default."""
+
+    def option_values(self) -> tuple[str, ...]:
+        values = tuple(o.value for o in self.options)
+        return (*values, OTHER) if self.other else values
+
+
+class ChoiceQuestion(_WithOptions):
+    """One option out of several."""
+
+    type: Literal["choice"]
+    display: Literal["radio", "dropdown"] = "radio"
+    constraints: ClassVar = ("required",)
+
+    def max_points(self) -> float | None:
+        points = [o.points for o in self.options if o.points is not None]
+        return max(points) if points else None
+
+    def points_for(self, answer: Any) -> float:
+        for option in self.options:
+            if option.value == answer:
+                return option.points or 0.0
+        return 0.0
+
+
+class MultichoiceQuestion(_WithOptions):
+    """Any number of options (check boxes)."""
+
+    type: Literal["multichoice"]
+    min_selected: StrictInt | None = Field(default=None, ge=0)
+    max_selected: StrictInt | None = Field(default=None, ge=1)
+    kind: ClassVar = "list"
+    constraints: ClassVar = ("required", "min_selected", "max_selected")
+
+    def max_points(self) -> float | None:
+        if all(o.points is None for o in self.options):
+            return None
+        best = sorted((o.points or 0.0 for o in self.options), reverse=True)
+        best = [p for p in best if p > 0][: self.max_selected or len(best)]
+        return sum(best)
+
+    def points_for(self, answer: Any) -> float:
+        chosen = set(answer) if isinstance(answer, list) else set()
+        return sum(o.points or 0.0 for o in self.options if o.value in chosen)
+
+
+class YesNoQuestion(AnswerBase):
+    """Yes or no, optionally with "don't know"; answers are "yes", "no", "dont_know"."""
+
+    type: Literal["yesno"]
+    dont_know: StrictBool = False
+    """Offer "don't know" as a third answer."""
+    points: YesNoPoints | None = None
+    constraints: ClassVar = ("required",)
+
+    def option_values(self) -> tuple[str, ...]:
+        return ("yes", "no", "dont_know") if self.dont_know else ("yes", "no")
+
+    def max_points(self) -> float | None:
+        if self.points is None:
+            return None
+        return max(getattr(self.points, v) or 0.0 for v in self.option_values())
+
+    def points_for(self, answer: Any) -> float:
+        if self.points is None or answer not in self.option_values():
+            return 0.0
+        return getattr(self.points, answer) or 0.0
+
+
+class CountryQuestion(AnswerBase):
+    """A country, stored as its ISO 3166-1 alpha-2 code (e.g. "CN")."""
+
+    type: Literal["country"]
+    constraints: ClassVar = ("required",)
+
+
+class RegionQuestion(AnswerBase):
+    """A subdivision of a country, stored as its ISO 3166-2 code (e.g. "CN-XJ")."""
+
+    type: Literal["region"]
+    country: Id
+    """Id of the country question (in a table: the country column) that filters the list."""
+    constraints: ClassVar = ("required",)
+
+
+class EmailQuestion(AnswerBase):
+    """An e-mail address."""
+
+    type: Literal["email"]
+    constraints: ClassVar = ("required", "format")
+
+
+class UrlQuestion(AnswerBase):
+    """A web address (http or https)."""
+
+    type: Literal["url"]
+    constraints: ClassVar = ("required", "format")
+
+
+class FileQuestion(AnswerBase):
+    """Evidence files: code of conduct, audit reports, certificates."""
+
+    type: Literal["file"]
+    accept: list[str] = Field(default_factory=lambda: ["pdf", "docx", "xlsx", "jpg", "png"])
+    """Allowed file types, by extension."""
+    max_size_mb: float = Field(default=10.0, gt=0, le=50, strict=True)
+    """Largest file accepted, in megabytes."""
+    multiple: StrictBool = False
+    """Allow several files."""
+    max_files: StrictInt | None = Field(default=None, ge=1)
+    kind: ClassVar = "files"
+    constraints: ClassVar = ("required", "accept", "max_size_mb", "max_files")
+
+
+class NoteQuestion(QuestionBase):
+    """Display-only text (Markdown) between questions; takes no answer."""
+
+    type: Literal["note"]
+    label: Text | None = None
+    """An optional heading."""
+    text: Text
+    """The note itself, in Markdown."""
+    kind: ClassVar = "none"
+    answerable: ClassVar = False
+
+
+COLUMN_TYPES: tuple[type[AnswerBase], ...] = (
+    TextQuestion, TextareaQuestion, NumberQuestion, DateQuestion, ChoiceQuestion,
+    MultichoiceQuestion, YesNoQuestion, CountryQuestion, RegionQuestion, EmailQuestion,
+    UrlQuestion, FileQuestion,
+)
+
+
+def _type_tag(value: Any) -> str | None:
+    if isinstance(value, dict):
+        return value.get("type")
+    return getattr(value, "type", None)
+
+
+def _type_name(cls: type[QuestionBase]) -> str:
+    return cls.model_fields["type"].annotation.__args__[0]
+
+
+def _union(classes: tuple[type[QuestionBase], ...]) -> Any:
+    """A union of question classes, chosen by the `type` key."""
+    tagged = tuple(Annotated[cls, Tag(_type_name(cls))] for cls in classes)
+    names = ", ".join(_type_name(cls) for cls in classes)
+    return Annotated[
+        Union[tagged],  # noqa: UP007 - built from a tuple
+        Discriminator(
+            _type_tag,
+            custom_error_type="S203",
+            custom_error_message=f"unknown or missing question type; use one of: {names}",
+        ),
+    ]
+
+
+Column = _union(COLUMN_TYPES)
+
+
+class TableQuestion(AnswerBase):
+    """Repeating rows of typed columns, e.g. the supply-chain tiers."""
+
+    type: Literal["table"]
+    columns: list[Column] = Field(min_length=1)
+    min_rows: StrictInt | None = Field(default=None, ge=0)
+    max_rows: StrictInt | None = Field(default=None, ge=1)
+    kind: ClassVar = "table"
+    constraints: ClassVar = ("required", "min_rows", "max_rows")
+
+    def column(self, column_id: str) -> AnswerBase | None:
+        return next((c for c in self.columns if c.id == column_id), None)
+
+
+QUESTION_TYPES: tuple[type[QuestionBase], ...] = (*COLUMN_TYPES, TableQuestion, NoteQuestion)
+Question = _union(QUESTION_TYPES)
+TYPE_NAMES: dict[str, type[QuestionBase]] = {_type_name(cls): cls for cls in QUESTION_TYPES}

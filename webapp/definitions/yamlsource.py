@@ -1,0 +1,185 @@
+"""Reading questionnaire YAML safely, with the place of every value kept.
+
+PyYAML only composes the node tree here; nothing is ever constructed from tags, so
+no Python object can be created from the file. Anchors, aliases, explicit tags and
+duplicate keys are coded errors. Plain scalars are resolved by a small, strict rule
+set close to YAML 1.2's core schema, so YAML 1.1's surprises cannot change meaning:
+
+* only ``true``/``false`` (any case of those words) are booleans: ``yes``, ``no``,
+  ``on``, ``off``, ``NO`` stay text;
+* only decimal integers without a leading zero are integers: ``012`` stays text;
+* ``1.5``, ``-0.25``, ``1e3`` are decimals; ``~``, ``null`` and an empty value are null;
+* everything else, dates and times included, is text.
+
+Where a text value is expected but the rules above read a number or boolean (an
+option value written ``1.10``), the checker reports Y105 and quotes the source text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+from yaml.events import AliasEvent, MappingStartEvent, ScalarEvent, SequenceStartEvent
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from .problems import Path, PathProblem
+
+_INT = re.compile(r"[-+]?(0|[1-9][0-9]*)")
+_FLOAT = re.compile(r"[-+]?(0|[1-9][0-9]*)(\.[0-9]+([eE][-+]?[0-9]+)?|[eE][-+]?[0-9]+)")
+_BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+_NULL = {"", "~", "null", "Null", "NULL"}
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a value stands in the file (0-based line/column as PyYAML counts)."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    style: str | None  # None for plain scalars, '"' / "'" / '|' / '>' otherwise
+    source: str  # the scalar's text as written (empty for collections)
+
+
+@dataclass
+class SourceMap:
+    """Places of values and keys, by their path in the loaded data."""
+
+    values: dict[Path, Place]
+    keys: dict[Path, Place]
+
+    def place(self, path: Path, *, at_key: bool = False) -> Place | None:
+        """The place of the value at `path`, or of the nearest enclosing value."""
+        if at_key and path in self.keys:
+            return self.keys[path]
+        probe = tuple(path)
+        while probe:
+            if probe in self.values:
+                return self.values[probe]
+            probe = probe[:-1]
+        return self.values.get(())
+
+
+class YamlError(Exception):
+    """The file could not be read; carries coded problems with their places."""
+
+    def __init__(self, problems: list[tuple[str, str, int, int]]):
+        self.problems = problems  # (code, message, line0, col0)
+        super().__init__("; ".join(p[1] for p in problems))
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """A composer that refuses anchors, aliases and explicit tags."""
+
+    def compose_node(self, parent: Node | None, index: Any) -> Node:  # noqa: D401
+        event = self.peek_event()
+        mark = event.start_mark
+        if isinstance(event, AliasEvent):
+            raise YamlError([("Y102", f"alias '*{event.anchor}' is not allowed; "
+                                      "write the value out in full", mark.line, mark.column)])
+        if isinstance(event, ScalarEvent | SequenceStartEvent | MappingStartEvent):
+            if event.anchor is not None:
+                raise YamlError([("Y102", f"anchor '&{event.anchor}' is not allowed; "
+                                          "write each value out in full",
+                                  mark.line, mark.column)])
+            if event.tag not in (None, "!"):
+                raise YamlError([("Y103", f"tag '{event.tag}' is not allowed; questionnaire "
+                                          "files hold plain text, numbers, lists and mappings",
+                                  mark.line, mark.column)])
+        return super().compose_node(parent, index)
+
+
+def resolve_plain(text: str) -> Any:
+    """The value of an unquoted scalar under Kedjekoll's strict rules (see module doc)."""
+    if text in _NULL:
+        return None
+    if text in _BOOL:
+        return _BOOL[text]
+    if _INT.fullmatch(text):
+        return int(text)
+    if _FLOAT.fullmatch(text):
+        return float(text)
+    return text
+
+
+def load(text: str) -> tuple[Any, SourceMap]:
+    """Parse one YAML document into plain Python data and the places of its values.
+
+    Raises YamlError with every duplicate key found, or with the first syntax error.
+    """
+    loader = _StrictLoader(text)
+    try:
+        try:
+            node = loader.get_single_node()
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            code = "Y104" if "single document" in str(exc.problem or "") else "Y100"
+            problem = (exc.problem or "invalid YAML").strip()
+            if exc.context and code == "Y100":
+                problem = f"{problem} ({exc.context.strip()})"
+            raise YamlError([(code, problem, mark.line if mark else 0,
+                              mark.column if mark else 0)]) from None
+        except yaml.YAMLError as exc:
+            raise YamlError([("Y100", str(exc), 0, 0)]) from None
+    finally:
+        loader.dispose()
+    if node is None:
+        raise YamlError([("Y104", "the file is empty", 0, 0)])
+    smap = SourceMap({}, {})
+    duplicates: list[tuple[str, str, int, int]] = []
+    data = _build(node, (), smap, duplicates)
+    if duplicates:
+        raise YamlError(duplicates)
+    return data, smap
+
+
+def _place(node: Node) -> Place:
+    source = node.value if isinstance(node, ScalarNode) else ""
+    style = node.style if isinstance(node, ScalarNode) else None
+    return Place(node.start_mark.line, node.start_mark.column, node.end_mark.line,
+                 node.end_mark.column, style or None, source)
+
+
+def _build(node: Node, path: Path, smap: SourceMap, dups: list) -> Any:
+    smap.values[path] = _place(node)
+    if isinstance(node, ScalarNode):
+        return resolve_plain(node.value) if not node.style else node.value
+    if isinstance(node, SequenceNode):
+        return [_build(item, (*path, i), smap, dups) for i, item in enumerate(node.value)]
+    assert isinstance(node, MappingNode)
+    result: dict[Any, Any] = {}
+    first_seen: dict[Any, Place] = {}
+    for key_node, value_node in node.value:
+        if not isinstance(key_node, ScalarNode):
+            mark = key_node.start_mark
+            dups.append(("S202", "a key must be plain text, not a list or mapping",
+                         mark.line, mark.column))
+            continue
+        key = key_node.value if key_node.style else resolve_plain(key_node.value)
+        if not isinstance(key, str):
+            key = key_node.value  # `1:` or `true:` as keys: keep as written; pydantic judges
+        kplace = _place(key_node)
+        if key in first_seen:
+            dups.append(("Y101", f"duplicate key '{key}' (first at line "
+                                 f"{first_seen[key].line + 1}); YAML would silently keep "
+                                 "only the last one", kplace.line, kplace.column))
+            continue
+        first_seen[key] = kplace
+        smap.keys[(*path, key)] = kplace
+        result[key] = _build(value_node, (*path, key), smap, dups)
+    return result
+
+
+def place_problem(problem: PathProblem, smap: SourceMap) -> tuple[int, int]:
+    """1-based line and column for a problem found on loaded data."""
+    place = smap.place(problem.path, at_key=problem.at_key)
+    if place is None:
+        return 1, 1
+    line, col = place.line, place.column
+    if problem.offset is not None and not problem.at_key and place.line == place.end_line:
+        col += problem.offset + (1 if place.style in ('"', "'") else 0)
+    return line + 1, col + 1

@@ -117,9 +117,11 @@ def load(text: str) -> tuple[Any, SourceMap]:
             node = loader.get_single_node()
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
-            code = "Y104" if "single document" in str(exc.problem or "") else "Y100"
+            code = "Y104" if "single document" in f"{exc.problem} {exc.context}" else "Y100"
             problem = (exc.problem or "invalid YAML").strip()
-            if exc.context and code == "Y100":
+            if code == "Y104":
+                problem = "a second document starts here; a file holds one questionnaire"
+            elif exc.context:
                 problem = f"{problem} ({exc.context.strip()})"
             raise YamlError([(code, problem, mark.line if mark else 0,
                               mark.column if mark else 0)]) from None

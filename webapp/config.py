@@ -1,0 +1,75 @@
+"""Configuration: defaults, then the environment (KEDJEKOLL_*), then the caller's mapping."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class ConfigError(RuntimeError):
+    """The app cannot start safely with this configuration."""
+
+
+def defaults() -> dict[str, Any]:
+    root = Path(os.environ.get("KEDJEKOLL_ROOT", PROJECT_ROOT))
+    return {
+        "QUESTIONNAIRES_DIR": root / "questionnaires",
+        "RESPONSES_DIR": root / "responses",
+        "SECRET_KEY": None,
+        "DEV": False,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": True,
+        "MAX_CONTENT_LENGTH": 60 * 1024 * 1024,
+    }
+
+
+_FROM_ENV = {
+    "KEDJEKOLL_QUESTIONNAIRES_DIR": ("QUESTIONNAIRES_DIR", Path),
+    "KEDJEKOLL_RESPONSES_DIR": ("RESPONSES_DIR", Path),
+    "KEDJEKOLL_SECRET_KEY": ("SECRET_KEY", str),
+    "KEDJEKOLL_DEV": ("DEV", lambda v: v.lower() in ("1", "true", "yes")),
+}
+
+
+def load(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The app's configuration; raises ConfigError when it would be unsafe to run."""
+    config = defaults()
+    for name, (key, convert) in _FROM_ENV.items():
+        if os.environ.get(name):
+            config[key] = convert(os.environ[name])
+    config.update(overrides or {})
+    relaxed = config.get("DEBUG") or config.get("TESTING") or config.get("DEV")
+    if relaxed:
+        config["SESSION_COOKIE_SECURE"] = False
+    if not config.get("SECRET_KEY"):
+        if not relaxed:
+            raise ConfigError(
+                "KEDJEKOLL_SECRET_KEY is not set. Set it to a long random value "
+                "(python -c 'import secrets; print(secrets.token_hex(32))'), or use "
+                "`kedjekoll serve --dev` on your own machine."
+            )
+        config["SECRET_KEY"] = _development_key(Path(config["RESPONSES_DIR"]))
+    elif len(str(config["SECRET_KEY"])) < 32 and not relaxed:
+        raise ConfigError("KEDJEKOLL_SECRET_KEY is too short: use at least 32 characters.")
+    return config
+
+
+def _development_key(folder: Path) -> str:
+    """A random key kept in responses/ so development sessions survive a restart."""
+    key_file = folder / ".development-secret-key"
+    try:
+        return key_file.read_text(encoding="ascii").strip()
+    except OSError:
+        key = secrets.token_hex(32)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            key_file.write_text(key, encoding="ascii")
+            key_file.chmod(0o600)
+        except OSError:
+            pass
+        return key

@@ -91,3 +91,7 @@ def ast_command(expression: str) -> None:
     except ExpressionError as exc:
         click.echo(f"E500 {exc}", err=True)
         sys.exit(1)
+
+
+if __name__ == "__main__":  # python -m webapp.cli
+    main()

@@ -1,7 +1,8 @@
 """Reading questionnaire YAML safely, with the place of every value kept.
 
-PyYAML (libyaml's parser where installed) only composes the node tree here; nothing is ever constructed from tags, so
-no Python object can be created from the file. Anchors, aliases, explicit tags and
+PyYAML (with libyaml's parser where installed) only composes the node tree here;
+nothing is ever constructed from tags, so no Python object can be created from the
+file. Anchors, aliases, explicit tags and
 duplicate keys are coded errors. Plain scalars are resolved by a small, strict rule
 set close to YAML 1.2's core schema, so YAML 1.1's surprises cannot change meaning:
 

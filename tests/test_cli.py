@@ -28,9 +28,10 @@ def test_check_reports_every_error_with_place_and_exits_1(tmp_path: Path):
     result = CliRunner().invoke(main, ["check", str(tmp_path)])
     assert result.exit_code == 1
     lines = result.output.splitlines()
-    assert lines[0] == f"{tmp_path}/bad.yaml:12:9: S200 unknown key 'colour'"
-    assert lines[1].startswith(f"{tmp_path}/worse.yml:") and " Y100 " in lines[1]
-    assert lines[2:] == ["2 errors in 2 of 3 files"]
+    assert lines[:2] == [f"{tmp_path}/bad.yaml:11:16: T400 missing translation: en",
+                         f"{tmp_path}/bad.yaml:12:9: S200 unknown key 'colour'"]
+    assert lines[2].startswith(f"{tmp_path}/worse.yml:") and " Y100 " in lines[2]
+    assert lines[3:] == ["3 errors in 2 of 3 files"]
 
 
 def test_check_clean_files_exit_0(tmp_path: Path):

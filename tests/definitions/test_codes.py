@@ -277,6 +277,36 @@ def test_all_errors_in_a_file_are_reported_at_once():
     assert codes == [("S200", L + 3), ("S202", L + 7), ("S203", L + 9)]
 
 
+def test_meaning_errors_are_reported_despite_structure_errors():
+    """A typo'd key, a broken question and a bad option do not hide later mistakes."""
+    text = questionnaire_yaml(CHOICE_Q, """\
+        - id: a
+          type: text
+          label: {sv: A, en: A}
+          colour: red
+        - id: b
+          type: txet
+          label: {sv: B, en: B}
+        - id: c
+          type: text
+          label: {sv: C}
+          show_if: role == "buyer" and b == 3 and answered(d)
+        - id: e
+          type: choice
+          label: {sv: E, en: E}
+          options: [{value: 1.5, label: x}, {value: ok, label: y}]
+        - id: f
+          type: text
+          label: {sv: F, en: F}
+          show_if: e == "anything" and answered(a)
+        """)
+    codes = [(p.code, p.line) for p in check_text(text).problems]
+    assert codes == [
+        ("S200", SECTION_END + 3), ("S203", SECTION_END + 5), ("T400", SECTION_END + 9),
+        ("E502", SECTION_END + 10), ("E501", SECTION_END + 10), ("Y105", SECTION_END + 14),
+    ]
+
+
 def test_meaning_errors_are_all_reported():
     text = questionnaire_yaml(CHOICE_Q, """\
         - id: a

@@ -50,6 +50,7 @@ class Scope:
 
     questions: dict[str, QuestionBase]
     table: TableQuestion | None = None
+    unknown: frozenset[str] = frozenset()  # ids whose definition could not be read
 
     def lookup(self, name: str) -> tuple[QuestionBase | None, bool]:
         """The question a name refers to, and whether it is a column of the row."""
@@ -113,6 +114,9 @@ class Checker:
     def ref(self, node: dict, scope: Scope) -> Kind:
         name = node["ref"]
         question, is_column = scope.lookup(name)
+        if name in scope.unknown and not is_column:
+            self.depends_on.add(name)
+            return Kind("any")
         if question is None:
             close = difflib.get_close_matches(name, scope.names(), n=1)
             hint = f"; did you mean '{close[0]}'?" if close else ""
@@ -153,7 +157,7 @@ class Checker:
             self.kind(args[1], scope)
             return Kind("bool")
         table = target.question if isinstance(target.question, TableQuestion) else None
-        inner = self.kind(args[1], Scope(scope.questions, table or scope.table))
+        inner = self.kind(args[1], Scope(scope.questions, table or scope.table, scope.unknown))
         if inner.name not in ("bool", "any"):
             self.error("E503", f"the condition in {name}() must be true or false, not "
                        f"{_describe(inner)}", args[1])

@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/kedjekoll serve --host 127.0.0.1 --port 5000
+	$(BIN)/kedjekoll serve --dev --host 127.0.0.1 --port 5000
 
 test: $(STAMP)
 	$(BIN)/ruff check .

@@ -84,3 +84,12 @@ def test_help_lists_the_commands():
     result = CliRunner().invoke(main, ["--help"])
     for command in ("check", "schema", "serve", "ast"):
         assert f"  {command} " in result.output
+
+
+def test_serve_refuses_to_start_without_a_secret_key(tmp_path: Path):
+    env = {"PATH": "/usr/bin:/bin", "KEDJEKOLL_RESPONSES_DIR": str(tmp_path)}
+    result = subprocess.run([sys.executable, "-m", "webapp.cli", "serve", "--port", "1"],
+                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
+                            check=False)
+    assert result.returncode == 2
+    assert "KEDJEKOLL_SECRET_KEY is not set" in result.stderr

@@ -69,14 +69,25 @@ def schema(check_only: bool, output: Path | None) -> None:
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
-@click.option("--debug", is_flag=True, help="Reload on change and show tracebacks.")
-def serve(host: str, port: int, debug: bool) -> None:
-    """Serve the web app."""
+@click.option("--dev", is_flag=True,
+              help="Development: a generated secret key kept in responses/, cookies "
+                   "without the Secure flag (plain http on your own machine).")
+@click.option("--debug", is_flag=True, help="Like --dev, and reload on change with tracebacks.")
+def serve(host: str, port: int, dev: bool, debug: bool) -> None:
+    """Serve the web app with Flask's built-in server (for development and demos)."""
     from . import create_app
+    from .config import ConfigError
 
-    app = create_app({"DEBUG": True} if debug else None)
-    count = len(app.extensions["kedjekoll.catalogue"])
-    click.echo(f"Kedjekoll: {count} questionnaires loaded. Open http://{host}:{port}/")
+    try:
+        app = create_app({"DEV": dev or debug, "DEBUG": debug})
+    except ConfigError as exc:
+        click.echo(f"kedjekoll: {exc}", err=True)
+        sys.exit(2)
+    catalogue = app.extensions["kedjekoll.catalogue"]
+    click.echo(f"Kedjekoll: {len(catalogue)} questionnaires loaded from {catalogue.folder}")
+    for failed in catalogue.failed:
+        click.echo(f"  not loaded, run `kedjekoll check`: {failed.file}", err=True)
+    click.echo(f"Open http://{host}:{port}/ (no login yet: the preview is open to all).")
     app.run(host=host, port=port, debug=debug, use_reloader=debug)
 
 

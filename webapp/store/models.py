@@ -1,0 +1,290 @@
+"""The stored rows: suppliers, contracts, staff, campaigns, responses, reviews, audit.
+
+Typed SQLAlchemy 2.0 models on one `Base` with a naming convention, so migrations
+name constraints the same on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+JSONValue = JSON().with_variant(JSONB(), "postgresql")
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {
+        datetime: DateTime(timezone=True),
+        dict[str, Any]: JSONValue,
+        list[Any]: JSONValue,
+    }
+
+
+class Supplier(Base):
+    __tablename__ = "supplier"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(300))
+    org_number: Mapped[str | None] = mapped_column(String(40), unique=True)
+    country: Mapped[str] = mapped_column(String(2), default="SE")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    contacts: Mapped[list[Contact]] = relationship(back_populates="supplier",
+                                                   order_by="Contact.id")
+
+
+class Contact(Base):
+    __tablename__ = "contact"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    supplier_id: Mapped[int] = mapped_column(ForeignKey("supplier.id", ondelete="CASCADE"),
+                                             index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str] = mapped_column(String(254))
+    language: Mapped[str] = mapped_column(String(2), default="sv")
+
+    supplier: Mapped[Supplier] = relationship(back_populates="contacts")
+
+
+class ContractSupplier(Base):
+    __tablename__ = "contract_supplier"
+
+    contract_id: Mapped[int] = mapped_column(ForeignKey("contract.id", ondelete="CASCADE"),
+                                             primary_key=True)
+    supplier_id: Mapped[int] = mapped_column(ForeignKey("supplier.id", ondelete="CASCADE"),
+                                             primary_key=True)
+
+
+class Contract(Base):
+    """A framework agreement (ramavtal)."""
+
+    __tablename__ = "contract"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(300))
+    reference: Mapped[str] = mapped_column(String(80), unique=True)
+    year: Mapped[int] = mapped_column(Integer)
+    risk_areas: Mapped[list[Any]] = mapped_column(default=list)
+
+    suppliers: Mapped[list[Supplier]] = relationship(secondary="contract_supplier",
+                                                     order_by="Supplier.name")
+
+
+class StaffUser(Base):
+    __tablename__ = "staff_user"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)  # normalised: lower case
+    name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str | None] = mapped_column(String(300))
+    role: Mapped[str] = mapped_column(String(20))  # admin | reviewer
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class QuestionnaireVersion(Base):
+    """The definition a campaign was sent with, frozen as canonical JSON."""
+
+    __tablename__ = "questionnaire_version"
+    __table_args__ = (UniqueConstraint("questionnaire_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    questionnaire_id: Mapped[str] = mapped_column(String(63))
+    version: Mapped[int] = mapped_column(Integer)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    definition: Mapped[dict[str, Any]] = mapped_column()
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Campaign(Base):
+    """A follow-up round: one questionnaire version sent to the suppliers of a contract."""
+
+    __tablename__ = "campaign"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(300))
+    questionnaire_version_id: Mapped[int] = mapped_column(
+        ForeignKey("questionnaire_version.id"), index=True)
+    contract_id: Mapped[int | None] = mapped_column(ForeignKey("contract.id"), index=True)
+    deadline: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(20), default="open")  # open | closed
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    questionnaire_version: Mapped[QuestionnaireVersion] = relationship()
+    contract: Mapped[Contract | None] = relationship()
+
+
+class Response(Base):
+    """One supplier's response to one campaign; it is also the invitation."""
+
+    __tablename__ = "response"
+    __table_args__ = (UniqueConstraint("campaign_id", "supplier_id"),
+                      Index("ix_response_campaign_status", "campaign_id", "status"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id", ondelete="CASCADE"))
+    supplier_id: Mapped[int] = mapped_column(ForeignKey("supplier.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    token_expires_at: Mapped[datetime] = mapped_column()
+    status: Mapped[str] = mapped_column(String(30), default="invited")
+    round: Mapped[int] = mapped_column(Integer, default=1)
+    draft_version: Mapped[int] = mapped_column(Integer, default=0)
+    reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
+    invited_at: Mapped[datetime] = mapped_column(default=utcnow)
+    first_opened_at: Mapped[datetime | None] = mapped_column()
+    last_saved_at: Mapped[datetime | None] = mapped_column()
+    submitted_at: Mapped[datetime | None] = mapped_column()
+    decided_at: Mapped[datetime | None] = mapped_column()
+
+    campaign: Mapped[Campaign] = relationship()
+    supplier: Mapped[Supplier] = relationship()
+
+
+class Answer(Base):
+    """One answer of a response's working draft."""
+
+    __tablename__ = "answer"
+
+    response_id: Mapped[int] = mapped_column(ForeignKey("response.id", ondelete="CASCADE"),
+                                             primary_key=True)
+    question_id: Mapped[str] = mapped_column(String(140), primary_key=True)
+    value: Mapped[Any] = mapped_column(JSONValue)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Submission(Base):
+    """An immutable record of one submitted round."""
+
+    __tablename__ = "submission"
+    __table_args__ = (UniqueConstraint("response_id", "round"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    response_id: Mapped[int] = mapped_column(ForeignKey("response.id", ondelete="CASCADE"),
+                                             index=True)
+    round: Mapped[int] = mapped_column(Integer)
+    receipt: Mapped[str] = mapped_column(String(40), unique=True)
+    client_submission_id: Mapped[str] = mapped_column(String(64), unique=True)
+    submitted_at: Mapped[datetime] = mapped_column(default=utcnow)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    answers: Mapped[dict[str, Any]] = mapped_column()
+    score: Mapped[dict[str, Any]] = mapped_column()
+    total: Mapped[float | None] = mapped_column()
+    rating: Mapped[str | None] = mapped_column(String(63))
+    red_flags: Mapped[int] = mapped_column(Integer, default=0)
+    amber_flags: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Attachment(Base):
+    """An evidence file; its bytes live under responses/files/ by SHA-256."""
+
+    __tablename__ = "attachment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    response_id: Mapped[int] = mapped_column(ForeignKey("response.id", ondelete="CASCADE"),
+                                             index=True)
+    question_id: Mapped[str] = mapped_column(String(140))
+    sha256: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(Integer)
+    media_type: Mapped[str] = mapped_column(String(120))
+    original_name: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Review(Base):
+    """A reviewer's grading of one round, and the decision on it."""
+
+    __tablename__ = "review"
+    __table_args__ = (UniqueConstraint("response_id", "round"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    response_id: Mapped[int] = mapped_column(ForeignKey("response.id", ondelete="CASCADE"),
+                                             index=True)
+    round: Mapped[int] = mapped_column(Integer)
+    reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
+    decision: Mapped[str | None] = mapped_column(String(30))
+    justification: Mapped[str | None] = mapped_column(Text)
+    decided_at: Mapped[datetime | None] = mapped_column()
+    score: Mapped[dict[str, Any] | None] = mapped_column(JSONValue)
+    total: Mapped[float | None] = mapped_column()
+    rating: Mapped[str | None] = mapped_column(String(63))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    grades: Mapped[list[Grade]] = relationship(back_populates="review",
+                                               cascade="all, delete-orphan",
+                                               order_by="Grade.question_id")
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class Grade(Base):
+    """A reviewer's rubric level, comment and clarification request on one question."""
+
+    __tablename__ = "grade"
+
+    review_id: Mapped[int] = mapped_column(ForeignKey("review.id", ondelete="CASCADE"),
+                                           primary_key=True)
+    question_id: Mapped[str] = mapped_column(String(63), primary_key=True)
+    points: Mapped[float | None] = mapped_column()
+    comment: Mapped[str | None] = mapped_column(Text)
+    clarification: Mapped[str | None] = mapped_column(Text)
+
+    review: Mapped[Review] = relationship(back_populates="grades")
+
+
+class Deviation(Base):
+    """An item of a corrective action plan."""
+
+    __tablename__ = "deviation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    response_id: Mapped[int] = mapped_column(ForeignKey("response.id", ondelete="CASCADE"),
+                                             index=True)
+    severity: Mapped[str] = mapped_column(String(10))  # minor | major | critical
+    description: Mapped[str] = mapped_column(Text)
+    owner: Mapped[str] = mapped_column(String(200))
+    deadline: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(20), default="open")  # open|in_progress|closed
+    supplier_note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class AuditEvent(Base):
+    """Append-only: who did what to which object, when (UTC)."""
+
+    __tablename__ = "audit_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    actor: Mapped[str] = mapped_column(String(300))
+    action: Mapped[str] = mapped_column(String(60))
+    object_type: Mapped[str] = mapped_column(String(40))
+    object_id: Mapped[int | None] = mapped_column(Integer)
+    details: Mapped[dict[str, Any]] = mapped_column(default=dict)

@@ -1,0 +1,279 @@
+"""A supplier's response: invitation, draft, submission.
+
+Store functions flush; the caller's unit of work commits once. Every query that reads
+or changes a response goes through a function here that takes the response the caller
+was given by its token (or a staff member's campaign view): never by an id from a form.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from ..definitions import Questionnaire
+from ..definitions.expressions import is_answered
+from ..definitions.scoring import ScoreResult, score
+from ..definitions.validation import AnswerError, submitted_answers, validate
+from .audit import record
+from .models import Answer, Campaign, Grade, Response, Review, Submission, Supplier, utcnow
+from .status import CLARIFICATION, EDITABLE, IN_PROGRESS, INVITED, SUBMITTED, transition
+from .versions import definition
+
+TOKEN_VALID_AFTER_DEADLINE = timedelta(days=180)
+
+
+class NotEditable(Exception):
+    """The response cannot be changed in its current status."""
+
+
+class DraftConflict(Exception):
+    """The draft changed since the caller loaded it (another tab, another person)."""
+
+    def __init__(self, current_version: int, theirs: dict[str, Any]):
+        self.current_version = current_version
+        self.theirs = theirs
+        super().__init__(f"the draft was saved elsewhere (now version {current_version})")
+
+
+class SubmissionInvalid(Exception):
+    """Full validation failed; `errors` lists every problem."""
+
+    def __init__(self, errors: list[AnswerError]):
+        self.errors = errors
+        super().__init__(f"{len(errors)} answers need attention before submitting")
+
+
+# ------------------------------------------------------------------ invitations
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def invite(session: Session, campaign: Campaign, supplier: Supplier, actor: str
+           ) -> tuple[Response, str]:
+    """Create the response that is the supplier's invitation; returns it and its token.
+
+    The token (256 random bits) is returned once and stored only as a hash.
+    """
+    token = secrets.token_urlsafe(32)
+    response = Response(campaign=campaign, supplier=supplier, token_hash=hash_token(token),
+                        token_expires_at=_expiry(campaign.deadline))
+    session.add(response)
+    session.flush()
+    record(session, actor, "invited", response, campaign=campaign.id, supplier=supplier.id)
+    return response, token
+
+
+def new_token(session: Session, response: Response, actor: str) -> str:
+    """Replace the invitation token (a lost link); the old one stops working."""
+    token = secrets.token_urlsafe(32)
+    response.token_hash = hash_token(token)
+    response.token_expires_at = _expiry(response.campaign.deadline)
+    record(session, actor, "token_replaced", response)
+    return token
+
+
+def _expiry(deadline: date) -> datetime:
+    return datetime.combine(deadline, time.max, tzinfo=UTC) + TOKEN_VALID_AFTER_DEADLINE
+
+
+def by_token(session: Session, token: str, now: datetime | None = None) -> Response | None:
+    """The response of a valid, unexpired token; None for unknown and expired alike."""
+    if not token or len(token) > 200:
+        return None
+    response = session.scalar(select(Response).where(Response.token_hash == hash_token(token)))
+    now = now or utcnow()
+    if response is None or _aware(response.token_expires_at) < now:
+        return None
+    return response
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def mark_opened(session: Session, response: Response, actor: str) -> None:
+    if response.first_opened_at is None:
+        response.first_opened_at = utcnow()
+        record(session, actor, "opened", response)
+
+
+def questionnaire_of(response: Response) -> Questionnaire:
+    return definition(response.campaign.questionnaire_version)
+
+
+# ------------------------------------------------------------------ drafts
+
+
+def draft_answers(session: Session, response: Response) -> dict[str, Any]:
+    """The working draft, one query."""
+    rows = session.execute(select(Answer.question_id, Answer.value)
+                           .where(Answer.response_id == response.id))
+    return {qid: value for qid, value in rows}
+
+
+def _locked(session: Session, response: Response) -> Response:
+    """Re-read the response with a row lock (PostgreSQL; SQLite holds a write lock)."""
+    session.refresh(response, with_for_update=True)
+    return response
+
+
+def open_questions(session: Session, response: Response) -> set[str] | None:
+    """In a clarification round, the questions the supplier may change; else None (all)."""
+    if response.status != CLARIFICATION:
+        return None
+    rows = session.scalars(
+        select(Grade.question_id).join(Review).where(
+            Review.response_id == response.id, Review.round == response.round - 1,
+            Grade.clarification.is_not(None)))
+    return set(rows)
+
+
+@dataclass(frozen=True)
+class Saved:
+    version: int
+    errors: list[AnswerError]
+
+
+def save_draft(session: Session, response: Response, answers: dict[str, Any],
+               expected_version: int, actor: str) -> Saved:
+    """Save answers to the draft. Valid answers are stored; invalid ones are returned.
+
+    Raises DraftConflict when the draft is no longer at `expected_version`, and
+    NotEditable after submission (or for a question not open in a clarification round).
+    """
+    _locked(session, response)
+    if response.status not in EDITABLE:
+        raise NotEditable(f"the response is {response.status} and cannot be changed")
+    if response.draft_version != expected_version:
+        current = draft_answers(session, response)
+        raise DraftConflict(response.draft_version,
+                            {k: current.get(k) for k in answers})
+    allowed = open_questions(session, response)
+    if allowed is not None:
+        locked = sorted({k.split(".")[0] for k in answers} - allowed)
+        if locked:
+            raise NotEditable(f"only the questions with a clarification request can be "
+                              f"changed now, not: {', '.join(locked)}")
+    q = questionnaire_of(response)
+    errors = validate(q, answers, full=False)
+    bad = {e.question_id for e in errors}
+    now = utcnow()
+    keep = {k: v for k, v in answers.items() if k.split(".")[0] not in bad}
+    empty = [k for k, v in keep.items() if not is_answered(v)]
+    if empty:
+        session.execute(delete(Answer).where(Answer.response_id == response.id,
+                                             Answer.question_id.in_(empty)))
+    existing = {a.question_id: a for a in session.scalars(select(Answer).where(
+        Answer.response_id == response.id,
+        Answer.question_id.in_([k for k in keep if k not in empty])))}
+    for key, value in keep.items():
+        if key in empty:
+            continue
+        if key in existing:
+            existing[key].value = value
+            existing[key].updated_at = now
+        else:
+            session.add(Answer(response_id=response.id, question_id=key, value=value,
+                               updated_at=now))
+    response.draft_version += 1
+    response.last_saved_at = now
+    if response.status == INVITED:
+        transition(session, response, IN_PROGRESS, actor)
+    session.flush()
+    return Saved(response.draft_version, errors)
+
+
+# ------------------------------------------------------------------ submitting
+
+
+def score_record(result: ScoreResult) -> dict[str, Any]:
+    """A score as JSON for storage: total, rating, sections, questions, flags."""
+    return {
+        "total": result.total,
+        "rating": result.rating,
+        "provisional": result.provisional,
+        "sections": {s.id: s.score for s in result.sections},
+        "questions": {x.id: {"points": x.points, "max": x.max_points, "method": x.method}
+                      for x in result.questions},
+        "flags": [{"id": f.id, "severity": f.severity, "questions": list(f.questions)}
+                  for f in result.flags],
+    }
+
+
+def submit(session: Session, response: Response, client_submission_id: str, actor: str
+           ) -> Submission:
+    """Submit the draft as a new round; the same client submission id gives the same receipt.
+
+    Raises SubmissionInvalid with every problem, or IllegalTransition if the
+    response cannot be submitted now.
+    """
+    if not client_submission_id or len(client_submission_id) > 64:
+        raise ValueError("a client submission id of 1 to 64 characters is required")
+    _locked(session, response)
+    earlier = session.scalar(select(Submission).where(
+        Submission.client_submission_id == client_submission_id))
+    if earlier is not None:
+        if earlier.response_id != response.id:
+            raise ValueError("that submission id belongs to another response")
+        return earlier
+    if response.status not in (IN_PROGRESS, CLARIFICATION):
+        transition(session, response, SUBMITTED, actor)  # raises IllegalTransition
+    q = questionnaire_of(response)
+    answers = draft_answers(session, response)
+    errors = validate(q, answers, full=True)
+    if errors:
+        raise SubmissionInvalid(errors)
+    kept = submitted_answers(q, answers)
+    result = score(q, kept, carried_grades(session, response))
+    canonical = json.dumps(kept, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    now = utcnow()
+    submission = Submission(
+        response_id=response.id, round=response.round, client_submission_id=client_submission_id,
+        receipt=_receipt(response, now), submitted_at=now,
+        content_hash=hashlib.sha256(canonical.encode("utf-8")).hexdigest(),
+        answers=kept, score=score_record(result), total=result.total, rating=result.rating,
+        red_flags=result.red_flags, amber_flags=result.amber_flags)
+    try:
+        with session.begin_nested():
+            session.add(submission)
+            session.flush()
+    except IntegrityError:
+        again = session.scalar(select(Submission).where(
+            Submission.client_submission_id == client_submission_id))
+        if again is None or again.response_id != response.id:
+            raise
+        return again
+    transition(session, response, SUBMITTED, actor, round=response.round,
+               receipt=submission.receipt)
+    return submission
+
+
+def carried_grades(session: Session, response: Response) -> dict[str, float]:
+    """Rubric grades of the previous round, for questions not reopened: they still hold."""
+    if response.round <= 1:
+        return {}
+    rows = session.execute(
+        select(Grade.question_id, Grade.points).join(Review).where(
+            Review.response_id == response.id, Review.round == response.round - 1,
+            Grade.points.is_not(None), Grade.clarification.is_(None)))
+    return {qid: points for qid, points in rows}
+
+
+def _receipt(response: Response, now: datetime) -> str:
+    return f"KK-{now:%Y%m%d}-{response.id:06d}-{response.round}-{secrets.token_hex(2).upper()}"
+
+
+def submissions(session: Session, response: Response) -> list[Submission]:
+    """Every submitted round, oldest first."""
+    return list(session.scalars(select(Submission).where(
+        Submission.response_id == response.id).order_by(Submission.round)))

@@ -1,0 +1,50 @@
+"""Tracking figures for a campaign: counts per status, overdue, ratings, flags."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import Session
+
+from .models import Campaign, Response, Submission
+from .status import ANSWERED, is_overdue
+
+
+@dataclass
+class CampaignSummary:
+    campaign_id: int
+    invited: int = 0
+    by_status: Counter = field(default_factory=Counter)
+    answered: int = 0
+    overdue: int = 0
+    ratings: Counter = field(default_factory=Counter)
+    red_flags: int = 0  # responses whose latest submission has a red flag
+    amber_flags: int = 0
+
+
+def campaign_summary(session: Session, campaign: Campaign, today: date | None = None
+                     ) -> CampaignSummary:
+    """One query: every response with the rating and flags of its latest submission."""
+    latest = (select(Submission.response_id, func.max(Submission.round).label("round"))
+              .group_by(Submission.response_id).subquery())
+    rows = session.execute(
+        select(Response.status, Submission.rating, Submission.red_flags,
+               Submission.amber_flags)
+        .outerjoin(latest, latest.c.response_id == Response.id)
+        .outerjoin(Submission, and_(Submission.response_id == Response.id,
+                                    Submission.round == latest.c.round))
+        .where(Response.campaign_id == campaign.id))
+    summary = CampaignSummary(campaign.id)
+    for status, rating, red, amber in rows:
+        summary.invited += 1
+        summary.by_status[status] += 1
+        summary.answered += status in ANSWERED
+        summary.overdue += is_overdue(status, campaign.deadline, today)
+        if rating is not None:
+            summary.ratings[rating] += 1
+        summary.red_flags += bool(red)
+        summary.amber_flags += bool(amber)
+    return summary

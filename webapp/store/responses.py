@@ -123,6 +123,7 @@ def draft_answers(session: Session, response: Response) -> dict[str, Any]:
 
 def _locked(session: Session, response: Response) -> Response:
     """Re-read the response with a row lock (PostgreSQL; SQLite holds a write lock)."""
+    session.flush()  # a refresh would otherwise drop changes not yet flushed
     session.refresh(response, with_for_update=True)
     return response
 

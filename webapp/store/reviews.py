@@ -49,6 +49,7 @@ def current_review(session: Session, response: Response) -> Review | None:
 
 def start_review(session: Session, response: Response, reviewer: StaffUser) -> Review:
     """Take a submitted response into review (or return the review under way)."""
+    session.flush()
     session.refresh(response, with_for_update=True)
     review = current_review(session, response)
     if response.status == SUBMITTED:
@@ -63,6 +64,7 @@ def start_review(session: Session, response: Response, reviewer: StaffUser) -> R
 
 def _review_for_change(session: Session, response: Response, expected_version: int | None
                        ) -> Review:
+    session.flush()
     session.refresh(response, with_for_update=True)
     if response.status != IN_REVIEW:
         raise ValueError(f"the response is {response.status}, not in review")

@@ -1,0 +1,52 @@
+"""The migrations build the schema the models describe, on both databases."""
+
+from __future__ import annotations
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import inspect
+
+from webapp.store.db import make_engine
+from webapp.store.models import Base
+
+
+def test_models_and_migrations_agree(fresh_url):
+    engine = make_engine(fresh_url)
+    with engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        differences = compare_metadata(context, Base.metadata)
+        tables = set(inspect(connection).get_table_names())
+    engine.dispose()
+    assert differences == []
+    assert set(Base.metadata.tables) <= tables and "alembic_version" in tables
+
+
+def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(tmp_path):
+    from webapp.store.db import BUSY_TIMEOUT_MS
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'x.sqlite3'}")
+    with engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == BUSY_TIMEOUT_MS
+        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    engine.dispose()
+
+
+def test_write_transactions_begin_immediate(tmp_path):
+    from sqlalchemy import event, text
+    from sqlalchemy.orm import Session
+
+    from webapp.store.db import begin_write
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'x.sqlite3'}")
+    seen: list[str] = []
+    event.listen(engine, "before_cursor_execute",
+                 lambda conn, cursor, statement, *a: seen.append(statement))
+    with Session(engine) as session:
+        session.execute(text("select 1"))
+        session.rollback()
+        begin_write(session)
+        session.execute(text("select 1"))
+        session.rollback()
+    engine.dispose()
+    assert [s for s in seen if s.startswith("BEGIN")] == ["BEGIN", "BEGIN IMMEDIATE"]

@@ -1,0 +1,148 @@
+"""Grading, clarification rounds, decisions, action plans and the campaign summary."""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+
+import pytest
+
+from tests.store.conftest import make_campaign, make_staff
+from webapp.definitions.examples import example_answers
+from webapp.store import reviews
+from webapp.store.responses import (
+    NotEditable,
+    carried_grades,
+    draft_answers,
+    save_draft,
+    submissions,
+    submit,
+)
+from webapp.store.summary import campaign_summary
+
+SUPPLIER = "kim@leverantor.example"
+
+
+def submitted(session, q, seed=1, **overrides):
+    campaign, [(response, _)] = make_campaign(session, q)
+    answers = example_answers(q, random.Random(seed), overrides=overrides,
+                              files_for=lambda _q: [])
+    save_draft(session, response, answers, 0, SUPPLIER)
+    submit(session, response, f"c-{response.id}", SUPPLIER)
+    return campaign, response
+
+
+def rubric_question(q):
+    return next(x for x in q.answerable() if x.rubric and x.show_if is None)
+
+
+def test_grades_change_the_score_and_only_rubric_levels_are_accepted(session, masks):
+    _, response = submitted(session, masks)
+    reviewer = make_staff(session)
+    review = reviews.start_review(session, response, reviewer)
+    assert response.status == "in_review" and review.round == 1
+    question = rubric_question(masks)
+    before = review.total
+    review = reviews.grade(session, response, question.id, 3.0, "Good evidence", reviewer)
+    assert review.score["questions"][question.id]["points"] == 3.0
+    assert review.total is not None and review.total != before
+    with pytest.raises(reviews.InvalidGrade):
+        reviews.grade(session, response, question.id, 2.5, None, reviewer)
+    with pytest.raises(reviews.InvalidGrade):
+        reviews.grade(session, response, "no_such_question", 1.0, None, reviewer)
+
+
+def test_stale_review_version_is_a_conflict(session, masks):
+    _, response = submitted(session, masks)
+    reviewer = make_staff(session)
+    review = reviews.start_review(session, response, reviewer)
+    version = review.version
+    question = rubric_question(masks)
+    reviews.grade(session, response, question.id, 1.0, None, reviewer, expected_version=version)
+    with pytest.raises(reviews.ReviewConflict):
+        reviews.grade(session, response, question.id, 2.0, None, reviewer,
+                      expected_version=version)
+
+
+def test_clarification_round_keeps_earlier_rounds(session, masks):
+    _, response = submitted(session, masks)
+    reviewer = make_staff(session)
+    reviews.start_review(session, response, reviewer)
+    question = rubric_question(masks)
+    other = next(x for x in masks.answerable() if x.rubric and x.id != question.id
+                 and x.show_if is None)
+    reviews.grade(session, response, other.id, 2.0, "fine", reviewer)
+    reviews.request_clarification(session, response, {question.id: "Beskriv processen."},
+                                  reviewer)
+    assert response.status == "clarification_requested" and response.round == 2
+    assert reviews.clarification_requests(session, response) == {
+        question.id: "Beskriv processen."}
+    version = response.draft_version
+    with pytest.raises(NotEditable, match="only the questions with a clarification"):
+        save_draft(session, response, {other.id: "changed"}, version, SUPPLIER)
+    save_draft(session, response, {question.id: "Vi gör så här, med belägg."}, version,
+               SUPPLIER)
+    submit(session, response, "round-2", SUPPLIER)
+    rounds = submissions(session, response)
+    assert [s.round for s in rounds] == [1, 2]
+    assert rounds[0].answers[question.id] != rounds[1].answers[question.id]
+    assert rounds[1].answers[question.id] == "Vi gör så här, med belägg."
+    assert carried_grades(session, response) == {other.id: 2.0}
+    assert rounds[1].score["questions"][other.id]["points"] == 2.0
+    assert draft_answers(session, response)[question.id] == "Vi gör så här, med belägg."
+
+
+def test_decision_needs_a_justification_and_action_plan_items(session, masks):
+    _, response = submitted(session, masks)
+    reviewer = make_staff(session)
+    reviews.start_review(session, response, reviewer)
+    with pytest.raises(ValueError, match="justification"):
+        reviews.decide(session, response, "action_plan", " ", reviewer)
+    review = reviews.decide(session, response, "action_plan", "Avgifter har tagits ut.",
+                            reviewer)
+    assert response.status == "action_plan" and review.decided_at is not None
+    deviation = reviews.add_deviation(session, response, "critical",
+                                      "Rekryteringsavgifter återbetalas", "Fabrikschef",
+                                      date.today() + timedelta(60), reviewer)
+    with pytest.raises(ValueError, match="severity"):
+        reviews.add_deviation(session, response, "huge", "x", "y", date.today(), reviewer)
+    with pytest.raises(ValueError, match="not closed"):
+        reviews.close_action_plan(session, response, reviewer)
+    reviews.update_deviation(session, response, deviation.id, SUPPLIER, status="in_progress",
+                             supplier_note="Hälften återbetalt")
+    reviews.update_deviation(session, response, deviation.id, reviewer.email, status="closed")
+    reviews.close_action_plan(session, response, reviewer)
+    assert response.status == "accepted"
+
+
+def test_deviation_of_another_response_is_not_found(session, masks):
+    _, first = submitted(session, masks)
+    _, second = submitted(session, masks, seed=2)
+    reviewer = make_staff(session)
+    for response in (first, second):
+        reviews.start_review(session, response, reviewer)
+        reviews.decide(session, response, "action_plan", "Brister", reviewer)
+    deviation = reviews.add_deviation(session, first, "minor", "x", "y", date.today(), reviewer)
+    with pytest.raises(LookupError):
+        reviews.update_deviation(session, second, deviation.id, SUPPLIER, status="closed")
+
+
+def test_campaign_summary_counts_statuses_ratings_and_flags(session, masks):
+    campaign, invitations = make_campaign(session, masks, suppliers=4,
+                                          deadline=date.today() - timedelta(days=2))
+    (r1, _), (r2, _), (r3, _), (r4, _) = invitations
+    xinjiang_tier = [{"tier": 1, "country": "CN", "region": "CN-XJ"}]
+    for response, seed, extra in ((r1, 1, {}), (r2, 2, {"tiers": xinjiang_tier})):
+        answers = example_answers(masks, random.Random(seed), files_for=lambda _q: [])
+        if extra:
+            answers["tiers"] = [dict(answers["tiers"][0], **extra["tiers"][0])]
+        save_draft(session, response, answers, 0, SUPPLIER)
+        submit(session, response, f"s-{response.id}", SUPPLIER)
+    save_draft(session, r3, {"contact_name": "Kim"}, 0, SUPPLIER)
+    summary = campaign_summary(session, campaign)
+    assert summary.invited == 4 and summary.answered == 2
+    assert summary.by_status == {"submitted": 2, "in_progress": 1, "invited": 1}
+    assert summary.overdue == 2  # r3 and r4: not answered, past the deadline
+    assert sum(summary.ratings.values()) == 2 and summary.ratings["high"] >= 1
+    assert summary.red_flags >= 1
+    assert r4.status == "invited"

@@ -81,6 +81,8 @@ MESSAGES: dict[str, dict[str, str]] = {
               "en": "Enter an e-mail address, such as name@company.com."},
     "url": {"sv": "Skriv en webbadress som börjar med https://.",
             "en": "Enter a web address starting with https://."},
+    "file": {"sv": "Filen finns inte bland era uppladdade filer.",
+             "en": "The file is not among your uploaded files."},
     "max_files": {"sv": "Bifoga högst {max_files} filer.",
                   "en": "Attach at most {max_files} files."},
     "min_rows": {"sv": "Fyll i minst {min_rows} rader.", "en": "Fill in at least {min_rows} rows."},
@@ -89,9 +91,9 @@ MESSAGES: dict[str, dict[str, str]] = {
                 "en": "The question is not in the questionnaire."},
 }
 # the author's `messages` key that overrides each code
-_CONSTRAINT = {"number": "type", "date": "type", "option": "type", "country": "type",
-               "region": "type", "email": "format", "url": "format", "min_date": "min",
-               "max_date": "max"}
+_CONSTRAINT = {"file": "type", "number": "type", "date": "type", "option": "type",
+               "country": "type", "region": "type", "email": "format", "url": "format",
+               "min_date": "min", "max_date": "max"}
 
 
 @dataclass(frozen=True)
@@ -145,6 +147,26 @@ def validate(q: Questionnaire, answers: Mapping[str, Any], *, full: bool,
         other = answers.get(f"{question.id}.{OTHER}")
         errors += _check(question, value, other, full, today, values, question.id)
     return errors
+
+
+def file_references(q: Questionnaire, answers: Mapping[str, Any]
+                    ) -> list[tuple[AnswerError, str]]:
+    """Every attachment id the answers name, with the error to give if it is not known."""
+    found: list[tuple[AnswerError, str]] = []
+    for question in q.answerable():
+        value = answers.get(question.id)
+        if isinstance(question, FileQuestion) and isinstance(value, list):
+            found += [(AnswerError(question.id, "file"), v) for v in value if isinstance(v, str)]
+        elif isinstance(question, TableQuestion) and isinstance(value, list):
+            for index, row in enumerate(value):
+                if not isinstance(row, Mapping):
+                    continue
+                for column in question.columns:
+                    cell = row.get(column.id)
+                    if isinstance(column, FileQuestion) and isinstance(cell, list):
+                        found += [(AnswerError(question.id, "file", {}, index, column.id), v)
+                                  for v in cell if isinstance(v, str)]
+    return found
 
 
 def submitted_answers(q: Questionnaire, answers: Mapping[str, Any]) -> dict[str, Any]:

@@ -21,9 +21,24 @@ from sqlalchemy.orm import Session
 from ..definitions import Questionnaire
 from ..definitions.expressions import is_answered
 from ..definitions.scoring import ScoreResult, score
-from ..definitions.validation import AnswerError, submitted_answers, validate
+from ..definitions.validation import (
+    AnswerError,
+    file_references,
+    submitted_answers,
+    validate,
+)
 from .audit import record
-from .models import Answer, Campaign, Grade, Response, Review, Submission, Supplier, utcnow
+from .models import (
+    Answer,
+    Attachment,
+    Campaign,
+    Grade,
+    Response,
+    Review,
+    Submission,
+    Supplier,
+    utcnow,
+)
 from .status import CLARIFICATION, EDITABLE, IN_PROGRESS, INVITED, SUBMITTED, transition
 from .versions import definition
 
@@ -166,7 +181,7 @@ def save_draft(session: Session, response: Response, answers: dict[str, Any],
             raise NotEditable(f"only the questions with a clarification request can be "
                               f"changed now, not: {', '.join(locked)}")
     q = questionnaire_of(response)
-    errors = validate(q, answers, full=False)
+    errors = validate(q, answers, full=False) + _unknown_files(session, response, q, answers)
     bad = {e.question_id for e in errors}
     now = utcnow()
     keep = {k: v for k, v in answers.items() if k.split(".")[0] not in bad}
@@ -192,6 +207,17 @@ def save_draft(session: Session, response: Response, answers: dict[str, Any],
         transition(session, response, IN_PROGRESS, actor)
     session.flush()
     return Saved(response.draft_version, errors)
+
+
+def _unknown_files(session: Session, response: Response, q: Questionnaire,
+                   answers: dict[str, Any]) -> list[AnswerError]:
+    """File answers may only name this response's own attachments."""
+    references = file_references(q, answers)
+    if not references:
+        return []
+    own = {str(i) for i in session.scalars(select(Attachment.id).where(
+        Attachment.response_id == response.id))}
+    return [error for error, ref in references if ref not in own]
 
 
 # ------------------------------------------------------------------ submitting

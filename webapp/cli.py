@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -89,6 +90,65 @@ def serve(host: str, port: int, dev: bool, debug: bool) -> None:
         click.echo(f"  not loaded, run `kedjekoll check`: {failed.file}", err=True)
     click.echo(f"Open http://{host}:{port}/ (no login yet: the preview is open to all).")
     app.run(host=host, port=port, debug=debug, use_reloader=debug)
+
+
+def _database_url() -> str:
+    from .config import defaults
+    from .store.db import database_url
+
+    return database_url(os.environ.get("KEDJEKOLL_RESPONSES_DIR") or defaults()["RESPONSES_DIR"])
+
+
+@main.group()
+def db() -> None:
+    """The database: SQLite in responses/, or KEDJEKOLL_DATABASE_URL."""
+
+
+@db.command(name="upgrade")
+def db_upgrade() -> None:
+    """Create or update the tables (runs the Alembic migrations)."""
+    from .store.db import make_engine
+    from .store.migrate import upgrade
+
+    url = _database_url()
+    engine = make_engine(url)
+    upgrade(engine)
+    engine.dispose()
+    click.echo(f"database is up to date: {engine.url.render_as_string(hide_password=True)}")
+
+
+@main.command()
+@click.option("--base-url", default="http://127.0.0.1:5000", show_default=True,
+              help="Where the app is served, for the invitation links printed.")
+def demo(base_url: str) -> None:
+    """Load demo data into an empty database (running it again changes nothing).
+
+    Prints the staff logins and invitation links for a few suppliers.
+    """
+    from .config import defaults
+    from .definitions import Catalogue
+    from .store.db import make_engine, session_factory, unit_of_work
+    from .store.demo import load_demo
+    from .store.migrate import upgrade
+
+    engine = make_engine(_database_url())
+    upgrade(engine)
+    folder = os.environ.get("KEDJEKOLL_QUESTIONNAIRES_DIR") or defaults()["QUESTIONNAIRES_DIR"]
+    responses = Path(os.environ.get("KEDJEKOLL_RESPONSES_DIR") or defaults()["RESPONSES_DIR"])
+    with unit_of_work(session_factory(engine)) as session:
+        result = load_demo(session, Catalogue.load(folder), responses / "files")
+    engine.dispose()
+    if not result.loaded:
+        click.echo("The database already holds data: demo data not loaded.")
+        return
+    click.echo(f"Demo data loaded: {result.responses} responses in {result.campaigns} "
+               "campaigns.")
+    click.echo("Staff logins (demo only):")
+    for email, password, role in result.logins:
+        click.echo(f"  {role:9} {email}  password: {password}")
+    click.echo("Supplier invitation links (shown only now; tokens are stored hashed):")
+    for supplier, status, token in result.links:
+        click.echo(f"  {supplier} ({status}): {base_url.rstrip('/')}/i/{token}")
 
 
 @main.command(name="ast")

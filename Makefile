@@ -15,6 +15,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	touch $(STAMP)
 
 run: $(STAMP)
+	$(BIN)/kedjekoll demo
 	$(BIN)/kedjekoll serve --dev --host 127.0.0.1 --port 5000
 
 test: $(STAMP)
@@ -35,6 +36,7 @@ schema: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/definitions.py
+	$(BIN)/python bench/store.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache

@@ -93,3 +93,25 @@ def test_serve_refuses_to_start_without_a_secret_key(tmp_path: Path):
                             check=False)
     assert result.returncode == 2
     assert "KEDJEKOLL_SECRET_KEY is not set" in result.stderr
+
+
+def test_db_upgrade_demo_and_link(tmp_path: Path):
+    env = {"PATH": "/usr/bin:/bin", "KEDJEKOLL_RESPONSES_DIR": str(tmp_path)}
+
+    def run(*args):
+        return subprocess.run([sys.executable, "-m", "webapp.cli", *args], cwd=ROOT, env=env,
+                              capture_output=True, text=True, timeout=120, check=False)
+
+    upgraded = run("db", "upgrade")
+    assert upgraded.returncode == 0 and "database is up to date" in upgraded.stdout
+    assert (tmp_path / "kedjekoll.sqlite3").exists()
+    loaded = run("demo")
+    assert loaded.returncode == 0, loaded.stderr
+    assert "admin@kedjekoll.example  password: demo-admin-2026" in loaded.stdout
+    links = [line for line in loaded.stdout.splitlines() if "/i/" in line]
+    assert len(links) >= 3 and all(len(line.rsplit("/i/", 1)[1]) >= 43 for line in links)
+    again = run("demo")
+    assert again.returncode == 0 and "already holds data" in again.stdout
+    fresh = run("link", "1")
+    assert fresh.returncode == 0 and "/i/" in fresh.stdout
+    assert run("link", "99999").returncode == 1

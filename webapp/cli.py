@@ -88,8 +88,35 @@ def serve(host: str, port: int, dev: bool, debug: bool) -> None:
     click.echo(f"Kedjekoll: {len(catalogue)} questionnaires loaded from {catalogue.folder}")
     for failed in catalogue.failed:
         click.echo(f"  not loaded, run `kedjekoll check`: {failed.file}", err=True)
-    click.echo(f"Open http://{host}:{port}/ (no login yet: the preview is open to all).")
+    click.echo(f"Open http://{host}:{port}/")
+    _print_demo_logins()
     app.run(host=host, port=port, debug=debug, use_reloader=debug)
+
+
+def _print_demo_logins() -> None:
+    """Remind the developer of the demo logins, when the database holds the demo."""
+    from sqlalchemy import select
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from .store.db import make_engine
+    from .store.demo import ADMIN, REVIEWER
+    from .store.models import StaffUser
+
+    engine = make_engine(_database_url())
+    try:
+        with engine.connect() as connection:
+            emails = set(connection.scalars(select(StaffUser.email).where(
+                StaffUser.email.in_([ADMIN[0], REVIEWER[0]]))))
+    except SQLAlchemyError:
+        emails = set()
+    finally:
+        engine.dispose()
+    for email, _name, role, password in (ADMIN, REVIEWER):
+        if email in emails:
+            click.echo(f"  demo {role}: {email} / {password}")
+    if emails:
+        click.echo("  suppliers: the invitation links printed by `kedjekoll demo`, or "
+                   "`kedjekoll link RESPONSE_ID` for a new one")
 
 
 def _database_url() -> str:
@@ -149,6 +176,27 @@ def demo(base_url: str) -> None:
     click.echo("Supplier invitation links (shown only now; tokens are stored hashed):")
     for supplier, status, token in result.links:
         click.echo(f"  {supplier} ({status}): {base_url.rstrip('/')}/i/{token}")
+
+
+@main.command()
+@click.argument("response_id", type=int)
+@click.option("--base-url", default="http://127.0.0.1:5000", show_default=True)
+def link(response_id: int, base_url: str) -> None:
+    """Issue a new invitation link for a response (the old link stops working)."""
+    from .store.db import make_engine, session_factory, unit_of_work
+    from .store.models import Response
+    from .store.responses import new_token
+
+    engine = make_engine(_database_url())
+    with unit_of_work(session_factory(engine)) as session:
+        response = session.get(Response, response_id)
+        if response is None:
+            click.echo(f"kedjekoll: no response {response_id}", err=True)
+            sys.exit(1)
+        token = new_token(session, response, "cli")
+        supplier = response.supplier.name
+    engine.dispose()
+    click.echo(f"{supplier}: {base_url.rstrip('/')}/i/{token}")
 
 
 @main.command(name="ast")

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from tests.store.conftest import make_campaign, new_database
 from webapp.definitions.examples import example_answers
 from webapp.store.db import make_engine, session_factory, unit_of_work
-from webapp.store.models import Answer, Response, Submission
+from webapp.store.models import Answer, Response, StaffUser, Submission
 from webapp.store.responses import DraftConflict, save_draft, submit
 
 SUPPLIER = "kim@leverantor.example"
@@ -116,3 +116,55 @@ def test_several_processes_writing_to_sqlite_never_see_locked(tmp_path, masks, r
         assert session.scalar(select(func.count()).select_from(Answer).where(
             Answer.question_id == "contact_name")) == 4
     preparing.close()
+
+
+def test_two_reviewers_grading_the_same_version_lose_no_update(fresh_url, masks):
+    """Both start from review version v: one grade lands, the other gets a conflict."""
+    from webapp.store import reviews
+    from webapp.store.models import Review
+
+    engine, factory, ids = _prepare_started(fresh_url, masks)
+    question = next(x for x in masks.answerable() if x.rubric and x.show_if is None)
+    with factory() as session:
+        version = session.scalar(select(Review.version).where(Review.response_id == ids[0]))
+    barrier = threading.Barrier(2)
+
+    def grade(points):
+        barrier.wait()
+        try:
+            with unit_of_work(factory) as session:
+                response = session.get(Response, ids[0])
+                reviewer = session.get(StaffUser, reviewer_id[0])
+                reviews.grade(session, response, question.id, points, None, reviewer,
+                              expected_version=version)
+            return "graded"
+        except reviews.ReviewConflict:
+            return "conflict"
+
+    reviewer_id = [None]
+    with factory() as session:
+        reviewer_id[0] = session.scalar(select(StaffUser.id))
+    with ThreadPoolExecutor(2) as pool:
+        outcomes = sorted(pool.map(grade, [1.0, 3.0]))
+    assert outcomes == ["conflict", "graded"]
+    with factory() as session:
+        review = session.scalar(select(Review).where(Review.response_id == ids[0]))
+        assert review.version == version + 1
+    engine.dispose()
+
+
+def _prepare_started(url, masks):
+    from tests.store.conftest import make_staff
+    from webapp.store import reviews
+
+    engine = make_engine(url)
+    factory = session_factory(engine)
+    with unit_of_work(factory) as session:
+        _, invitations = make_campaign(session, masks)
+        response = invitations[0][0]
+        save_draft(session, response, example_answers(masks, random.Random(3),
+                                                      files_for=lambda _q: []), 0, SUPPLIER)
+        submit(session, response, "c1", SUPPLIER)
+        reviews.start_review(session, response, make_staff(session))
+        ids = [response.id]
+    return engine, factory, ids

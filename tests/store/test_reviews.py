@@ -146,3 +146,21 @@ def test_campaign_summary_counts_statuses_ratings_and_flags(session, masks):
     assert sum(summary.ratings.values()) == 2 and summary.ratings["high"] >= 1
     assert summary.red_flags >= 1
     assert r4.status == "invited"
+
+
+def test_audit_events_cannot_be_changed_or_deleted(session, masks):
+    from sqlalchemy import select
+
+    from webapp.store.audit import AuditTrailIsAppendOnly
+    from webapp.store.models import AuditEvent
+
+    make_campaign(session, masks)
+    event = session.scalars(select(AuditEvent).order_by(AuditEvent.id)).first()
+    with pytest.raises(AuditTrailIsAppendOnly), session.begin_nested():
+        event.action = "rewritten"
+        session.flush()
+    event = session.scalars(select(AuditEvent).order_by(AuditEvent.id)).first()
+    assert event.action != "rewritten"
+    with pytest.raises(AuditTrailIsAppendOnly), session.begin_nested():
+        session.delete(event)
+        session.flush()

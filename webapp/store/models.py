@@ -119,7 +119,7 @@ class QuestionnaireVersion(Base):
     questionnaire_id: Mapped[str] = mapped_column(String(63))
     version: Mapped[int] = mapped_column(Integer)
     content_hash: Mapped[str] = mapped_column(String(64))
-    definition: Mapped[dict[str, Any]] = mapped_column()
+    definition: Mapped[dict[str, Any]] = mapped_column(deferred=True)
     recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

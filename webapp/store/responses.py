@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from ..definitions import Questionnaire
 from ..definitions.expressions import is_answered
@@ -33,6 +33,7 @@ from .models import (
     Attachment,
     Campaign,
     Grade,
+    QuestionnaireVersion,
     Response,
     Review,
     Submission,
@@ -123,7 +124,14 @@ def mark_opened(session: Session, response: Response, actor: str) -> None:
 
 
 def questionnaire_of(response: Response) -> Questionnaire:
-    return definition(response.campaign.questionnaire_version)
+    """The definition the response's campaign is pinned to (one small query)."""
+    session = object_session(response)
+    if session is None:
+        return definition(response.campaign.questionnaire_version)
+    version = session.scalar(select(QuestionnaireVersion).join(
+        Campaign, Campaign.questionnaire_version_id == QuestionnaireVersion.id).where(
+        Campaign.id == response.campaign_id))
+    return definition(version)
 
 
 # ------------------------------------------------------------------ drafts
@@ -185,22 +193,13 @@ def save_draft(session: Session, response: Response, answers: dict[str, Any],
     bad = {e.question_id for e in errors}
     now = utcnow()
     keep = {k: v for k, v in answers.items() if k.split(".")[0] not in bad}
-    empty = [k for k, v in keep.items() if not is_answered(v)]
-    if empty:
+    if keep:  # replace the given answers: one delete, one multi-row insert
         session.execute(delete(Answer).where(Answer.response_id == response.id,
-                                             Answer.question_id.in_(empty)))
-    existing = {a.question_id: a for a in session.scalars(select(Answer).where(
-        Answer.response_id == response.id,
-        Answer.question_id.in_([k for k in keep if k not in empty])))}
-    for key, value in keep.items():
-        if key in empty:
-            continue
-        if key in existing:
-            existing[key].value = value
-            existing[key].updated_at = now
-        else:
-            session.add(Answer(response_id=response.id, question_id=key, value=value,
-                               updated_at=now))
+                                             Answer.question_id.in_(list(keep))))
+        rows = [{"response_id": response.id, "question_id": k, "value": v, "updated_at": now}
+                for k, v in keep.items() if is_answered(v)]
+        if rows:
+            session.execute(insert(Answer), rows)
     response.draft_version += 1
     response.last_saved_at = now
     if response.status == INVITED:

@@ -7,7 +7,6 @@ definition whose content differs from the stored one under the same name is refu
 from __future__ import annotations
 
 import json
-from functools import lru_cache
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -48,14 +47,19 @@ def record_version(session: Session, questionnaire: Questionnaire,
     return row
 
 
+_parsed: dict[str, Questionnaire] = {}
+
+
 def definition(row: QuestionnaireVersion) -> Questionnaire:
-    """The pinned definition of a stored version, parsed once per content hash."""
-    return _parse(row.content_hash, json.dumps(row.definition, sort_keys=True))
+    """The pinned definition of a stored version, parsed once per content hash.
 
-
-@lru_cache(maxsize=64)
-def _parse(content_hash: str, canonical: str) -> Questionnaire:
-    questionnaire = Questionnaire.model_validate_json(canonical)
-    if questionnaire.content_hash != content_hash:  # pragma: no cover - a corrupted row
-        raise ValueError(f"stored definition does not match its hash {content_hash}")
-    return questionnaire
+    The `definition` column is deferred: it is read from the database only the first
+    time a process meets a version.
+    """
+    found = _parsed.get(row.content_hash)
+    if found is None:
+        found = Questionnaire.model_validate(row.definition)
+        if found.content_hash != row.content_hash:  # pragma: no cover - a corrupted row
+            raise ValueError(f"stored definition does not match its hash {row.content_hash}")
+        _parsed[row.content_hash] = found
+    return found

@@ -2,29 +2,54 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from flask import Flask
+from flask_wtf.csrf import CSRFProtect
 
 from . import config as app_config
+from .access import check_audiences
+from .database import init_database
 from .definitions import Catalogue
+from .i18n import init_i18n
 from .rendering import init_rendering
 from .security import init_security
+
+csrf = CSRFProtect()
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """The application factory: configuration, questionnaires (parsed once), blueprints."""
     app = Flask(__name__)
+    app.config.update(
+        WTF_CSRF_TIME_LIMIT=12 * 3600,
+        PERMANENT_SESSION_LIFETIME=timedelta(days=14),
+        BUYER_NAME="Regionernas hållbarhetsuppföljning (demo)",
+    )
     app.config.update(app_config.load(config))
     catalogue = Catalogue.load(app.config["QUESTIONNAIRES_DIR"])
     for failed in catalogue.failed:
         for problem in failed.problems:
             app.logger.error("questionnaire not loaded: %s", problem.format())
     app.extensions["kedjekoll.catalogue"] = catalogue
+    init_database(app)
+    init_i18n(app)
     init_security(app)
     init_rendering(app)
+    csrf.init_app(app)
 
     from .author import bp as author_bp
+    from .supplier import bp as supplier_bp
+    from .supplier.errors import init_errors
+    from .supplier.limits import limiter
 
+    limiter.init_app(app)
     app.register_blueprint(author_bp)
+    app.register_blueprint(supplier_bp)
+    init_errors(app)
+    check_audiences(app)
     return app
+
+
+__all__ = ["create_app", "csrf"]

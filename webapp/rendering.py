@@ -1,13 +1,19 @@
-"""Template helpers: questionnaire text in the chosen language, and safe Markdown."""
+"""Template helpers: questionnaire text in the chosen language, safe Markdown, and the
+filters that show answers (option labels, country and region names, dates, numbers)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import nh3
-from flask import Flask, g, request
+from flask import Flask
+from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from .definitions.fields import text_in
+from .definitions.questions import OTHER
+from .forms.places import country_name, region_name
 
 LANGUAGES = ("sv", "en")
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
@@ -15,6 +21,8 @@ _ALLOWED_TAGS = {
     "p", "em", "strong", "ul", "ol", "li", "a", "code", "pre", "blockquote", "h2", "h3",
     "h4", "br", "hr", "table", "thead", "tbody", "tr", "th", "td",
 }
+_YESNO = {"sv": {"yes": "Ja", "no": "Nej", "dont_know": "Vet inte"},
+          "en": {"yes": "Yes", "no": "No", "dont_know": "Don't know"}}
 
 
 def markdown_html(text: str) -> Markup:
@@ -26,23 +34,38 @@ def markdown_html(text: str) -> Markup:
 
 
 def current_language() -> str:
-    lang = getattr(g, "lang", None)
-    if lang:
-        return lang
-    asked = request.args.get("lang")
-    if asked in LANGUAGES:
-        return asked
-    return request.accept_languages.best_match(LANGUAGES) or LANGUAGES[0]
+    lang = str(get_locale() or LANGUAGES[0])
+    return lang if lang in LANGUAGES else LANGUAGES[0]
+
+
+def option_label(value: Any, question: Any) -> str:
+    """The label of a chosen option in the current language."""
+    lang = current_language()
+    if question.type == "yesno":
+        return _YESNO[lang].get(value, str(value))
+    if value == OTHER:
+        return text_in(question.other_label, lang) if question.other_label else \
+            ("Annat" if lang == "sv" else "Other")
+    for option in question.options:
+        if option.value == value:
+            return text_in(option.label, lang, "sv")
+    return str(value)
 
 
 def init_rendering(app: Flask) -> None:
-    @app.template_filter("t")
-    def translate(text, fallback: str = "sv") -> str:
-        return text_in(text, current_language(), fallback)
-
-    @app.template_filter("markdown")
-    def markdown(text, fallback: str = "sv") -> Markup:
-        return markdown_html(text_in(text, current_language(), fallback))
+    filters = {
+        "t": lambda text, fallback="sv": text_in(text, current_language(), fallback),
+        "markdown": lambda text, fallback="sv": markdown_html(
+            text_in(text, current_language(), fallback)),
+        "accept": lambda extensions: ",".join(f".{e.lstrip('.')}" for e in extensions),
+        "option_label": option_label,
+        "country_name": lambda code: country_name(code, current_language()),
+        "region_name": region_name,
+        "format_date": format_date,
+        "format_datetime": format_datetime,
+        "format_decimal": format_decimal,
+    }
+    app.jinja_env.filters.update(filters)
 
     @app.context_processor
     def language():

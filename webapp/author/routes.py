@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import abort, current_app, render_template
 
+from ..access import audience
 from ..definitions import Catalogue
 from ..definitions.scoring import visibility
 from . import bp
@@ -14,6 +15,7 @@ def _catalogue() -> Catalogue:
 
 
 @bp.get("/")
+@audience("public")
 def index():
     """Every questionnaire found, and the files that failed the checker."""
     catalogue = _catalogue()
@@ -21,6 +23,7 @@ def index():
 
 
 @bp.get("/questionnaires/<questionnaire_id>")
+@audience("public")
 def preview(questionnaire_id: str):
     """One questionnaire as a supplier will read it, with its conditions and scoring."""
     questionnaire = _catalogue().get(questionnaire_id)

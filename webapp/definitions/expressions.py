@@ -320,14 +320,14 @@ def _is_number(value: Any) -> bool:
 
 
 def _equal(a: Any, b: Any) -> bool:
+    """JSON equality: numbers by value (never booleans), lists item by item, no mappings."""
     if _is_number(a) and _is_number(b):
         return a == b
-    if type(a) is not type(b):
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(_equal(x, y) for x, y in zip(a, b, strict=True))
+    if type(a) is not type(b) or isinstance(a, dict | list):
         return False
-    try:
-        return bool(a == b)
-    except Exception:  # pragma: no cover - plain JSON values always compare
-        return False
+    return bool(a == b)
 
 
 def _order(op: str, a: Any, b: Any) -> bool:

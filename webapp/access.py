@@ -1,0 +1,75 @@
+"""Who may see a view: every view declares its audience, and nothing is open by default.
+
+`audience("public")`, `audience("supplier")` and (with the staff pages) `audience("staff")`
+mark views; `check_audiences` refuses to start an app with a view that declares none
+(shared/security.md S4). A supplier's session holds one response id and a fingerprint
+of that response's token; replacing the token (a new link) ends old sessions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from flask import Flask, abort, g, session
+
+from .database import db
+from .store.models import Response
+
+AUDIENCES = ("public", "supplier", "staff", "admin")
+SUPPLIER_KEY = "supplier_response"
+
+
+def audience(name: str) -> Callable:
+    if name not in AUDIENCES:
+        raise ValueError(f"unknown audience {name!r}")
+
+    def decorate(view: Callable) -> Callable:
+        if name == "supplier":
+            @wraps(view)
+            def guarded(*args: Any, **kwargs: Any):
+                g.response = current_response()
+                if g.response is None:
+                    abort(401)
+                return view(*args, **kwargs)
+
+            guarded.audience = name  # type: ignore[attr-defined]
+            return guarded
+        view.audience = name  # type: ignore[attr-defined]
+        return view
+
+    return decorate
+
+
+def check_audiences(app: Flask) -> None:
+    """Every endpoint but Flask's static files must declare an audience."""
+    missing = sorted(endpoint for endpoint, view in app.view_functions.items()
+                     if not endpoint.endswith("static") and not hasattr(view, "audience"))
+    if missing:
+        raise RuntimeError(f"views without a declared audience: {', '.join(missing)}")
+
+
+def fingerprint(token_hash: str) -> str:
+    return token_hash[:24]
+
+
+def sign_in_supplier(response: Response) -> None:
+    """A fresh session for the response an invitation link names (S9: no session reuse)."""
+    language = session.get("lang")
+    session.clear()
+    session[SUPPLIER_KEY] = {"id": response.id, "fp": fingerprint(response.token_hash)}
+    if language:
+        session["lang"] = language
+    session.permanent = True
+
+
+def current_response() -> Response | None:
+    """The supplier's response, if the session names one whose token is still current."""
+    held = session.get(SUPPLIER_KEY)
+    if not isinstance(held, dict) or not isinstance(held.get("id"), int):
+        return None
+    response = db().get(Response, held["id"])
+    if response is None or fingerprint(response.token_hash) != held.get("fp"):
+        return None
+    return response

@@ -1,0 +1,1 @@
+"""WTForms classes built from questionnaire definitions (see `sections.py`)."""

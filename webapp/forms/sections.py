@@ -1,0 +1,138 @@
+"""A WTForms class per questionnaire section, built from the definition.
+
+`section_form` builds (once per section and language) a FlaskForm subclass with a field
+per question; `read_answers` turns a submitted form into answers for the store, and
+`place_errors` puts the store's errors back on the fields they belong to.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_wtf import FlaskForm
+from wtforms import HiddenField
+
+from ..definitions import Questionnaire, Section
+from ..definitions.questions import OTHER, AnswerBase, RegionQuestion, TableQuestion
+from ..definitions.validation import AnswerError
+from .fields import ADAPTERS, OTHER_SUFFIX, Conversion
+from .places import regions
+
+
+class SectionForm(FlaskForm):
+    """Base of every section form: the draft version it was loaded at."""
+
+    draft_version = HiddenField()
+
+
+_classes: dict[tuple[str, str, str], type[SectionForm]] = {}
+
+
+def _form_class(q: Questionnaire, section_id: str, lang: str) -> type[SectionForm]:
+    """Built once per definition, section and language."""
+    key = (q.content_hash, section_id, lang)
+    if key not in _classes:
+        section = next(s for s in q.sections if s.id == section_id)
+        attrs: dict[str, Any] = {}
+        for question in section.questions:
+            if isinstance(question, AnswerBase):
+                attrs.update(ADAPTERS[question.type].fields(question, lang))
+        _classes[key] = type(f"Section_{q.id}_{section_id}", (SectionForm,), attrs)
+    return _classes[key]
+
+
+def section_form(q: Questionnaire, section: Section, lang: str, answers: dict[str, Any],
+                 version: int, formdata=None, extra_rows: dict[str, int] | None = None
+                 ) -> SectionForm:
+    """The form for a section: filled from `answers`, or from the submitted `formdata`."""
+    data: dict[str, Any] = {"draft_version": str(version)}
+    for question in section.questions:
+        if isinstance(question, AnswerBase):
+            data.update(ADAPTERS[question.type].data(question, answers.get(question.id),
+                                                     answers))
+    for table_id, count in (extra_rows or {}).items():
+        rows = data.get(table_id) or []
+        data[table_id] = rows + [{}] * count
+    form_class = _form_class(q, section.id, lang)
+    form = form_class(formdata=formdata, data=data) if formdata is not None \
+        else form_class(formdata=None, data=data)
+    if formdata is None:
+        form.draft_version.data = str(version)
+    for question in section.questions:
+        if isinstance(question, TableQuestion) and not form[question.id].entries:
+            form[question.id].append_entry()  # one empty row to start from
+    fill_regions(form, section, answers)
+    return form
+
+
+def fill_regions(form: SectionForm, section: Section, answers: dict[str, Any]) -> None:
+    """Region choices follow the country chosen (in the same row, for tables)."""
+    for question in section.questions:
+        if isinstance(question, RegionQuestion):
+            country = form._fields.get(question.country)
+            code = country.data if country is not None else answers.get(question.country)
+            form[question.id].choices = [("", "—"), *regions(code or "")]
+        elif isinstance(question, TableQuestion):
+            for column in question.columns:
+                if isinstance(column, RegionQuestion):
+                    for entry in form[question.id].entries:
+                        code = entry.form[column.country].data
+                        entry.form[column.id].choices = [("", "—"), *regions(code or "")]
+
+
+def read_answers(form: SectionForm, section: Section, editable: set[str] | None
+                 ) -> tuple[dict[str, Any], list[AnswerError]]:
+    """The answers in a submitted section form, and values that could not be read."""
+    answers: dict[str, Any] = {}
+    problems: list[AnswerError] = []
+    for question in section.questions:
+        if not isinstance(question, AnswerBase):
+            continue
+        if editable is not None and question.id not in editable:
+            continue
+        handler = ADAPTERS[question.type]
+        if isinstance(question, TableQuestion):
+            rows = []
+            for index, (row, cell_problems) in enumerate(handler.read(form, question)):
+                rows.append(row)
+                problems += [AnswerError(question.id, code, {}, index, column)
+                             for column, code in cell_problems.items()]
+            answers[question.id] = [r for r in rows if any(
+                v not in (None, "", []) for v in r.values())] or None
+            continue
+        try:
+            answers[question.id] = handler.read(form, question)
+        except Conversion as exc:
+            problems.append(AnswerError(question.id, exc.code))
+            continue
+        other = form._fields.get(question.id + OTHER_SUFFIX)
+        if other is not None:
+            answers[f"{question.id}.{OTHER}"] = (other.data or "").strip() or None
+    return answers, problems
+
+
+def field_for(form: SectionForm, error: AnswerError):
+    """The WTForms field an error belongs to (a table cell, or the question)."""
+    field = form._fields.get(error.question_id)
+    if field is None:
+        return None
+    if error.row is not None and error.column is not None:
+        if error.row < len(field.entries):
+            return field.entries[error.row].form._fields.get(error.column)
+        return field
+    return field
+
+
+def place_errors(form: SectionForm, errors: list[AnswerError], q: Questionnaire, lang: str
+                 ) -> list[tuple[str, str]]:
+    """Attach each error's message to its field; returns (field id, message) in order."""
+    summary: list[tuple[str, str]] = []
+    for error in errors:
+        field = field_for(form, error)
+        if field is None:
+            continue
+        message = error.message(q, lang)
+        field.errors = [*(field.errors or []), message] if isinstance(field.errors, list) \
+            else [message]
+        summary.append((field.id, message))
+    return summary

@@ -1,0 +1,157 @@
+"""The supplier's progress through a questionnaire: section states, saving a section page.
+
+Kept apart from the views so each view stays a few lines: read the request, call one
+function here or in the store, render.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from werkzeug.datastructures import FileStorage
+
+from ..definitions import Questionnaire, Section
+from ..definitions.expressions import is_answered
+from ..definitions.questions import FileQuestion, TableQuestion
+from ..definitions.scoring import visibility
+from ..definitions.validation import AnswerError, validate
+from ..forms.fields import KEEP_SUFFIX
+from ..forms.sections import SectionForm, read_answers
+from ..store.files import attach, store_bytes
+from ..store.models import Attachment, Response
+from ..store.responses import draft_answers, save_draft
+from .uploads import UploadRefused, check_upload, message
+
+NOT_STARTED, IN_PROGRESS, COMPLETE, HAS_ERRORS = ("not_started", "in_progress", "complete",
+                                                  "has_errors")
+
+
+@dataclass
+class SectionState:
+    section: Section
+    state: str
+    missing: list[str] = field(default_factory=list)  # required question ids unanswered
+
+
+def section_states(q: Questionnaire, answers: dict[str, Any]) -> list[SectionState]:
+    """Each shown section's state, from one full validation of the draft."""
+    seen = visibility(q, answers)
+    errors = validate(q, answers, full=True)
+    by_question: dict[str, list[AnswerError]] = {}
+    for error in errors:
+        by_question.setdefault(error.question_id, []).append(error)
+    states = []
+    for section in q.sections:
+        if section.id not in seen.sections:
+            continue
+        ids = [x.id for x in section.questions if x.id in seen.questions and x.answerable]
+        given = [i for i in ids if is_answered(seen.answers.get(i))]
+        problems = [e for i in ids for e in by_question.get(i, [])]
+        missing = [e.question_id for e in problems if e.code == "required" and e.row is None]
+        if not ids:
+            state = COMPLETE  # only notes to read
+        elif not given:
+            state = NOT_STARTED
+        elif not problems:
+            state = COMPLETE
+        elif any(e.code != "required" for e in problems):
+            state = HAS_ERRORS
+        else:
+            state = IN_PROGRESS
+        states.append(SectionState(section, state, missing))
+    return states
+
+
+def next_section(q: Questionnaire, answers: dict[str, Any], after: str) -> Section | None:
+    seen = visibility(q, answers)
+    ids = [s.id for s in q.sections if s.id in seen.sections]
+    if after in ids and ids.index(after) + 1 < len(ids):
+        following = ids[ids.index(after) + 1]
+        return next(s for s in q.sections if s.id == following)
+    return None
+
+
+def attachments_of(session: Session, response: Response) -> dict[str, Attachment]:
+    rows = session.scalars(select(Attachment).where(Attachment.response_id == response.id))
+    return {str(a.id): a for a in rows}
+
+
+@dataclass
+class SaveOutcome:
+    answers: dict[str, Any]  # what the form held, as answers
+    errors: list[AnswerError]  # everything to show at the fields
+    upload_errors: list[tuple[Any, str]]  # (field, message)
+    version: int | None  # the new draft version, or None if nothing was saved
+
+
+def save_section(session: Session, response: Response, q: Questionnaire, section: Section,
+                 form: SectionForm, files: dict[str, list[FileStorage]], editable: set[str] | None,
+                 expected_version: int, actor: str, lang: str) -> SaveOutcome:
+    """Store the uploads, then save the section's answers to the draft."""
+    answers, problems = read_answers(form, section, editable)
+    upload_errors = _store_uploads(session, response, section, form, files, answers, actor,
+                                   lang, editable)
+    saved = save_draft(session, response, answers, expected_version, actor)
+    return SaveOutcome(answers, problems + saved.errors, upload_errors, saved.version)
+
+
+def _files_dir() -> Path:
+    return Path(current_app.config["RESPONSES_DIR"]) / "files"
+
+
+def _store_uploads(session, response, section, form, files, answers, actor, lang, editable):
+    """Check and store each uploaded file; add the new attachment ids to the answers."""
+    refused: list[tuple[Any, str]] = []
+    for question in section.questions:
+        if editable is not None and question.id not in editable:
+            continue
+        if isinstance(question, FileQuestion):
+            new = _accept(session, response, question, question.id,
+                          files.get(question.id, []), form[question.id], actor, lang, refused)
+            if new:
+                answers[question.id] = list(answers.get(question.id) or []) + new
+        elif isinstance(question, TableQuestion):
+            for column in question.columns:
+                if not isinstance(column, FileQuestion):
+                    continue
+                for index, entry in enumerate(form[question.id].entries):
+                    name = entry.form[column.id].name
+                    new = _accept(session, response, column, question.id,
+                                  files.get(name, []), entry.form[column.id], actor, lang,
+                                  refused)
+                    kept = entry.form[column.id + KEEP_SUFFIX].data or []
+                    rows = answers.get(question.id) or []
+                    if new and index < len(rows):
+                        rows[index][column.id] = list(kept) + new
+                    elif new:
+                        answers[question.id] = rows + [{column.id: list(kept) + new}]
+    return refused
+
+
+def _accept(session, response, question: FileQuestion, owner_id: str,
+            uploads: list[FileStorage], field, actor: str, lang: str, refused: list) -> list[str]:
+    ids = []
+    for upload in uploads:
+        if not upload or not upload.filename:
+            continue
+        try:
+            media_type = check_upload(upload.filename, upload.stream, question.accept,
+                                      int(question.max_size_mb * 1024 * 1024))
+            sha256, size = store_bytes(_files_dir(), upload.stream,
+                                       int(question.max_size_mb * 1024 * 1024))
+        except UploadRefused as exc:
+            refused.append((field, message(exc, lang)))
+            continue
+        row = attach(session, response, owner_id, sha256, size, media_type,
+                     upload.filename.replace("\\", "/").rsplit("/", 1)[-1], actor)
+        ids.append(str(row.id))
+    return ids
+
+
+def current_answers(session: Session, response: Response) -> dict[str, Any]:
+    return draft_answers(session, response)

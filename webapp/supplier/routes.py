@@ -1,0 +1,301 @@
+"""The supplier's pages: invitation link, start page, section pages, check, submit, receipt."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from pathlib import Path
+
+from flask import (
+    abort,
+    current_app,
+    flash,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_babel import format_datetime, get_locale
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from ..access import audience, sign_in_supplier
+from ..database import db
+from ..definitions.scoring import visibility
+from ..forms.places import regions
+from ..forms.sections import place_errors, section_form
+from ..store.files import file_path
+from ..store.models import Attachment
+from ..store.responses import (
+    DraftConflict,
+    NotEditable,
+    SubmissionInvalid,
+    by_token,
+    mark_opened,
+    open_questions,
+    questionnaire_of,
+    submissions,
+    submit,
+)
+from ..store.reviews import clarification_requests
+from ..store.status import EDITABLE, LABELS, IllegalTransition
+from . import bp
+from .flow import attachments_of, current_answers, next_section, save_section, section_states
+from .limits import bad_token_limit
+
+
+def _lang() -> str:
+    return str(get_locale())
+
+
+def _actor() -> str:
+    contact = g.response.supplier.contacts[0] if g.response.supplier.contacts else None
+    return f"supplier:{g.response.supplier_id}:{contact.email if contact else ''}"
+
+
+@bp.get("/i/<token>")
+@audience("public")
+@bad_token_limit
+def invitation(token: str):
+    """Swap the link's token for a session, then leave the token out of the address bar."""
+    response = by_token(db(), token)
+    if response is None:
+        return render_template("supplier/invalid_link.html"), 404
+    sign_in_supplier(response)
+    mark_opened(db(), response, "supplier:link")
+    return redirect(url_for("supplier.start"), 303)
+
+
+@bp.get("/supplier/")
+@audience("supplier")
+def start():
+    response = g.response
+    q = questionnaire_of(response)
+    answers = current_answers(db(), response)
+    campaign = response.campaign
+    days_left = (campaign.deadline - date.today()).days
+    return render_template(
+        "supplier/start.html", q=q, response=response, campaign=campaign,
+        states=section_states(q, answers), days_left=days_left,
+        status_label=LABELS[response.status], editable=response.status in EDITABLE,
+        requests=clarification_requests(db(), response),
+        rounds=submissions(db(), response))
+
+
+def _section(section_id: str):
+    q = questionnaire_of(g.response)
+    section = next((s for s in q.sections if s.id == section_id), None)
+    if section is None:
+        abort(404)
+    return q, section
+
+
+def _extra_rows() -> dict[str, int]:
+    action = request.form.get("action", "") or request.args.get("add", "")
+    if action.startswith("add:"):
+        return {action.split(":", 1)[1]: 1}
+    return {}
+
+
+@bp.route("/supplier/section/<section_id>", methods=["GET", "POST"])
+@audience("supplier")
+def section(section_id: str):
+    response = g.response
+    q, section = _section(section_id)
+    session = db()
+    answers = current_answers(session, response)
+    editable = open_questions(session, response)
+    readonly = response.status not in EDITABLE
+    lang = _lang()
+    if request.method == "GET":
+        form = section_form(q, section, lang, answers, response.draft_version,
+                            extra_rows={k: 1 for k in request.args.getlist("add")})
+        return _render_section(q, section, form, answers, readonly, editable)
+    if readonly:
+        abort(409)
+    form = section_form(q, section, lang, answers, response.draft_version,
+                        formdata=request.form)
+    _apply_row_action(form)
+    try:
+        expected = int(form.draft_version.data or -1)
+    except ValueError:
+        expected = -1
+    try:
+        outcome = save_section(session, response, q, section, form, request.files.to_dict(
+            flat=False), editable, expected, _actor(), lang)
+    except DraftConflict as conflict:
+        return _conflict(q, section, form, answers, conflict, editable)
+    except NotEditable as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("supplier.section", section_id=section_id), 303)
+    form.draft_version.data = str(outcome.version)
+    summary = place_errors(form, outcome.errors, q, lang)
+    for field, text in outcome.upload_errors:
+        field.errors = [*(field.errors or []), text]
+        summary.append((field.id, text))
+    if _autosave():
+        return jsonify(version=outcome.version, saved_at=_now_label(),
+                       errors={fid: text for fid, text in summary})
+    if summary:
+        return _render_section(q, section, form, current_answers(session, response), readonly,
+                               editable, summary=summary, status=422)
+    return _after_save(q, section, answers, current_answers(session, response))
+
+
+def _apply_row_action(form) -> None:
+    action = request.form.get("action", "")
+    if action.startswith("remove:"):
+        _, table_id, index = (action.split(":") + ["", ""])[:3]
+        field = form._fields.get(table_id)
+        if field is not None and index.isdigit() and int(index) < len(field.entries):
+            del field.entries[int(index)]
+    elif action.startswith("add:"):
+        field = form._fields.get(action.split(":", 1)[1])
+        if field is not None and hasattr(field, "append_entry"):
+            field.append_entry()
+
+
+def _after_save(q, section, before, after):
+    """Where to go: the same page when new questions appeared, else on or back."""
+    action = request.form.get("action", "save")
+    flash(_("Saved at %(time)s.", time=_now_label()), "saved")
+    shown_before = visibility(q, before).questions
+    shown_after = visibility(q, after).questions
+    appeared = [x.id for x in section.questions if x.id in shown_after - shown_before]
+    if action.startswith(("add:", "remove:")) or action == "save" or appeared:
+        if appeared and action == "continue":
+            flash(_("New questions appeared from your answers: please answer them too."),
+                  "info")
+        anchor = f"#q-{appeared[0]}" if appeared else ""
+        rows = {"add": action.split(":", 1)[1]} if action.startswith("add:") else {}
+        return redirect(url_for("supplier.section", section_id=section.id, **rows) + anchor,
+                        303)
+    following = next_section(q, after, section.id)
+    if following is None:
+        return redirect(url_for("supplier.check"), 303)
+    return redirect(url_for("supplier.section", section_id=following.id), 303)
+
+
+def _autosave() -> bool:
+    return request.headers.get("X-Kedjekoll-Autosave") == "1"
+
+
+def _now_label() -> str:
+    return format_datetime(format="HH:mm")
+
+
+def _render_section(q, section, form, answers, readonly, editable, summary=None, status=200,
+                    conflict=None):
+    seen = visibility(q, answers)
+    requests_ = clarification_requests(db(), g.response)
+    states = section_states(q, answers)
+    index = next(i for i, s in enumerate(states) if s.section.id == section.id) \
+        if any(s.section.id == section.id for s in states) else 0
+    return render_template(
+        "supplier/section.html", q=q, section=section, form=form, seen=seen,
+        readonly=readonly, editable=editable, summary=summary or [], requests=requests_,
+        attachments=attachments_of(db(), g.response), states=states, index=index,
+        conflict=conflict, others=answers), status
+
+
+def _conflict(q, section, form, answers, conflict: DraftConflict, editable):
+    """Both versions shown; saving again keeps the supplier's own version deliberately."""
+    form.draft_version.data = str(conflict.current_version)
+    return _render_section(q, section, form, answers, False, editable, status=409,
+                           conflict=conflict.theirs)
+
+
+@bp.get("/supplier/check")
+@audience("supplier")
+def check():
+    response = g.response
+    q = questionnaire_of(response)
+    answers = current_answers(db(), response)
+    return render_template("supplier/check.html", q=q, response=response,
+                           states=section_states(q, answers), seen=visibility(q, answers),
+                           attachments=attachments_of(db(), response),
+                           submission_id=uuid.uuid4().hex,
+                           editable=response.status in EDITABLE)
+
+
+@bp.post("/supplier/submit")
+@audience("supplier")
+def submit_response():
+    response = g.response
+    if request.form.get("confirm") != "yes":
+        flash(_("Tick the box to confirm that the answers are correct."), "error")
+        return redirect(url_for("supplier.check") + "#confirm", 303)
+    try:
+        submission = submit(db(), response, request.form.get("submission_id", "")[:64] or
+                            uuid.uuid4().hex, _actor())
+    except SubmissionInvalid:
+        flash(_("Some answers are missing or need attention."), "error")
+        return redirect(url_for("supplier.check"), 303)
+    except (NotEditable, ValueError, IllegalTransition):
+        abort(409)
+    return redirect(url_for("supplier.receipt", round_number=submission.round), 303)
+
+
+@bp.get("/supplier/receipt/<int:round_number>")
+@audience("supplier")
+def receipt(round_number: int):
+    rounds = {s.round: s for s in submissions(db(), g.response)}
+    if round_number not in rounds:
+        abort(404)
+    return render_template("supplier/receipt.html", submission=rounds[round_number],
+                           response=g.response, q=questionnaire_of(g.response))
+
+
+@bp.get("/supplier/print")
+@audience("supplier")
+def print_view():
+    response = g.response
+    q = questionnaire_of(response)
+    answers = current_answers(db(), response)
+    return render_template("supplier/print.html", q=q, response=response,
+                           seen=visibility(q, answers),
+                           attachments=attachments_of(db(), response))
+
+
+@bp.get("/supplier/files/<int:attachment_id>")
+@audience("supplier")
+def download(attachment_id: int):
+    """Only the response's own files, always as a download, with the checked type."""
+    attachment = db().scalar(select(Attachment).where(
+        Attachment.id == attachment_id, Attachment.response_id == g.response.id))
+    if attachment is None:
+        abort(404)
+    path = file_path(Path(current_app.config["RESPONSES_DIR"]) / "files", attachment.sha256)
+    return send_file(path, mimetype=attachment.media_type, as_attachment=True,
+                     download_name=attachment.original_name, max_age=0)
+
+
+@bp.get("/supplier/regions/<country>")
+@audience("supplier")
+def region_list(country: str):
+    """The subdivisions of a country, for the region lists that follow the country."""
+    return jsonify([[code, name] for code, name in regions(country.upper()[:2])])
+
+
+@bp.post("/supplier/leave")
+@audience("supplier")
+def leave():
+    from flask import session
+
+    session.clear()
+    return render_template("supplier/left.html")
+
+
+def render_unsaved(section_id: str):
+    """The section again with what was typed, after an expired form token: nothing saved."""
+    q, section = _section(section_id)
+    answers = current_answers(db(), g.response)
+    form = section_form(q, section, _lang(), answers, g.response.draft_version,
+                        formdata=request.form)
+    flash(_("The page had been open too long, so nothing was saved. Your answers are shown "
+            "again: save them now."), "error")
+    return _render_section(q, section, form, answers, False, open_questions(db(), g.response),
+                           status=400)

@@ -4,7 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint check schema bench clean
+MO := webapp/translations/sv/LC_MESSAGES/messages.mo
+
+.PHONY: run test lint check schema bench clean translations
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -14,11 +16,19 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-run: $(STAMP)
+$(MO): webapp/translations/sv/LC_MESSAGES/messages.po $(STAMP)
+	$(BIN)/pybabel compile --statistics -d webapp/translations -l sv
+
+translations: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -o messages.pot . && \
+	$(BIN)/pybabel update -i messages.pot -d webapp/translations -l sv --no-fuzzy-matching && \
+	rm messages.pot
+
+run: $(STAMP) $(MO)
 	$(BIN)/kedjekoll demo
 	$(BIN)/kedjekoll serve --dev --host 127.0.0.1 --port 5000
 
-test: $(STAMP)
+test: $(STAMP) $(MO)
 	$(BIN)/ruff check .
 	$(BIN)/kedjekoll check questionnaires
 	$(BIN)/kedjekoll schema --check

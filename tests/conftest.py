@@ -32,6 +32,14 @@ def questionnaire_yaml(*questions: str, tail: str = "") -> str:
     return HEADER + body + "\n" + textwrap.dedent(tail)
 
 
+@pytest.fixture(scope="session")
+def masks():
+    """The masks-and-aprons questionnaire, loaded once."""
+    from webapp.definitions import load_file
+
+    return load_file(ROOT / "questionnaires" / "ppe-masks-aprons.yaml")
+
+
 @pytest.fixture
 def make_app(tmp_path):
     """An app whose questionnaires/ folder holds the given files."""

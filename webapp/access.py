@@ -2,8 +2,9 @@
 
 `audience("public")`, `audience("supplier")` and (with the staff pages) `audience("staff")`
 mark views; `check_audiences` refuses to start an app with a view that declares none
-(shared/security.md S4). A supplier's session holds one response id and a fingerprint
-of that response's token; replacing the token (a new link) ends old sessions.
+(shared/security.md S4). A supplier's session holds one response id, a fingerprint of
+that response's token and the response's session epoch: replacing the token (a new
+link) or leaving (which bumps the epoch) ends every earlier session.
 """
 
 from __future__ import annotations
@@ -58,7 +59,8 @@ def sign_in_supplier(response: Response) -> None:
     """A fresh session for the response an invitation link names (S9: no session reuse)."""
     language = session.get("lang")
     session.clear()
-    session[SUPPLIER_KEY] = {"id": response.id, "fp": fingerprint(response.token_hash)}
+    session[SUPPLIER_KEY] = {"id": response.id, "fp": fingerprint(response.token_hash),
+                             "epoch": response.session_epoch}
     if language:
         session["lang"] = language
     session.permanent = True
@@ -70,6 +72,7 @@ def current_response() -> Response | None:
     if not isinstance(held, dict) or not isinstance(held.get("id"), int):
         return None
     response = db().get(Response, held["id"])
-    if response is None or fingerprint(response.token_hash) != held.get("fp"):
+    if response is None or fingerprint(response.token_hash) != held.get("fp") \
+            or response.session_epoch != held.get("epoch"):
         return None
     return response

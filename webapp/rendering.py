@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import nh3
-from flask import Flask
+from flask import Flask, request, url_for
 from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from markdown_it import MarkdownIt
 from markupsafe import Markup
@@ -69,4 +69,12 @@ def init_rendering(app: Flask) -> None:
 
     @app.context_processor
     def language():
-        return {"lang": current_language(), "languages": LANGUAGES}
+        return {"lang": current_language(), "languages": LANGUAGES,
+                "language_url": language_url}
+
+
+def language_url(code: str) -> str:
+    """This page in another language; never a URL that holds an invitation token."""
+    if request.endpoint in (None, "supplier.invitation") or request.method != "GET":
+        return url_for("supplier.start", lang=code)
+    return url_for(request.endpoint, **(request.view_args or {}), lang=code)

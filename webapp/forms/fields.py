@@ -23,6 +23,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.form import Form
 
 from ..definitions.fields import text_in
@@ -38,6 +39,11 @@ class Conversion(Exception):
 
     def __init__(self, code: str):
         self.code = code
+
+
+def options(pairs) -> list[SelectChoice]:
+    """WTForms choices from (value, label) pairs."""
+    return [SelectChoice(value, label) for value, label in pairs]
 
 
 def _t(text: Any, lang: str) -> str:
@@ -112,7 +118,7 @@ class ChoiceAdapter(Adapter):
         choices = self.choices(question, lang)
         if field_class is SelectField:
             choices = [("", "—")] + choices
-        found = {question.id: field_class(choices=choices, validate_choice=False)}
+        found = {question.id: field_class(choices=options(choices), validate_choice=False)}
         if question.other:
             found[question.id + OTHER_SUFFIX] = StringField()
         return found
@@ -136,7 +142,7 @@ class YesNoAdapter(ChoiceAdapter):
         return pairs + [("dont_know", dont_know)] if question.dont_know else pairs
 
     def fields(self, question, lang):
-        return {question.id: RadioField(choices=self.choices(question, lang),
+        return {question.id: RadioField(choices=options(self.choices(question, lang)),
                                         validate_choice=False)}
 
 
@@ -144,8 +150,8 @@ class MultichoiceAdapter(ChoiceAdapter):
     macro = "multichoice"
 
     def fields(self, question, lang):
-        found = {question.id: SelectMultipleField(choices=self.choices(question, lang),
-                                                  validate_choice=False)}
+        found = {question.id: SelectMultipleField(
+            choices=options(self.choices(question, lang)), validate_choice=False)}
         if question.other:
             found[question.id + OTHER_SUFFIX] = StringField()
         return found
@@ -159,7 +165,7 @@ class CountryAdapter(Adapter):
     macro = "select"
 
     def fields(self, question, lang):
-        return {question.id: SelectField(choices=[("", "—"), *countries(lang)],
+        return {question.id: SelectField(choices=options([("", "—"), *countries(lang)]),
                                          validate_choice=False)}
 
     def read(self, form, question):
@@ -172,7 +178,7 @@ class RegionAdapter(Adapter):
     macro = "region"
 
     def fields(self, question, lang):
-        return {question.id: SelectField(choices=[("", "—")], validate_choice=False)}
+        return {question.id: SelectField(choices=options([("", "—")]), validate_choice=False)}
 
     def read(self, form, question):
         return form[question.id].data or None

@@ -15,7 +15,7 @@ from wtforms import HiddenField
 from ..definitions import Questionnaire, Section
 from ..definitions.questions import OTHER, AnswerBase, RegionQuestion, TableQuestion
 from ..definitions.validation import AnswerError
-from .fields import ADAPTERS, OTHER_SUFFIX, Conversion
+from .fields import ADAPTERS, OTHER_SUFFIX, Conversion, options
 from .places import regions
 
 
@@ -71,13 +71,14 @@ def fill_regions(form: SectionForm, section: Section, answers: dict[str, Any]) -
         if isinstance(question, RegionQuestion):
             country = form._fields.get(question.country)
             code = country.data if country is not None else answers.get(question.country)
-            form[question.id].choices = [("", "—"), *regions(code or "")]
+            form[question.id].choices = options([("", "—"), *regions(code or "")])
         elif isinstance(question, TableQuestion):
             for column in question.columns:
                 if isinstance(column, RegionQuestion):
                     for entry in form[question.id].entries:
                         code = entry.form[column.country].data
-                        entry.form[column.id].choices = [("", "—"), *regions(code or "")]
+                        entry.form[column.id].choices = options([("", "—"),
+                                                                 *regions(code or "")])
 
 
 def read_answers(form: SectionForm, section: Section, editable: set[str] | None

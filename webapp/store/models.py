@@ -156,6 +156,7 @@ class Response(Base):
     status: Mapped[str] = mapped_column(String(30), default="invited")
     round: Mapped[int] = mapped_column(Integer, default=1)
     draft_version: Mapped[int] = mapped_column(Integer, default=0)
+    session_epoch: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
     invited_at: Mapped[datetime] = mapped_column(default=utcnow)
     first_opened_at: Mapped[datetime | None] = mapped_column()

@@ -118,9 +118,20 @@ def _aware(moment: datetime) -> datetime:
 
 
 def mark_opened(session: Session, response: Response, actor: str) -> None:
+    """Record the first time the supplier works on the response.
+
+    Called on the first save, not when the link is followed: a GET changes no rows
+    (mail scanners follow links too).
+    """
     if response.first_opened_at is None:
         response.first_opened_at = utcnow()
         record(session, actor, "opened", response)
+
+
+def end_sessions(session: Session, response: Response, actor: str) -> None:
+    """Sign the supplier out everywhere: sessions carry the epoch they began in."""
+    response.session_epoch += 1
+    record(session, actor, "signed_out", response)
 
 
 def questionnaire_of(response: Response) -> Questionnaire:
@@ -202,6 +213,7 @@ def save_draft(session: Session, response: Response, answers: dict[str, Any],
             session.execute(insert(Answer), rows)
     response.draft_version += 1
     response.last_saved_at = now
+    mark_opened(session, response, actor)
     if response.status == INVITED:
         transition(session, response, IN_PROGRESS, actor)
     session.flush()
@@ -252,13 +264,15 @@ def submit(session: Session, response: Response, client_submission_id: str, acto
         if earlier.response_id != response.id:
             raise ValueError("that submission id belongs to another response")
         return earlier
-    if response.status not in (IN_PROGRESS, CLARIFICATION):
+    if response.status not in (INVITED, IN_PROGRESS, CLARIFICATION):
         transition(session, response, SUBMITTED, actor)  # raises IllegalTransition
     q = questionnaire_of(response)
     answers = draft_answers(session, response)
     errors = validate(q, answers, full=True)
     if errors:
         raise SubmissionInvalid(errors)
+    if response.status == INVITED:  # nothing was ever saved, and nothing is required
+        transition(session, response, IN_PROGRESS, actor)
     kept = submitted_answers(q, answers)
     result = score(q, kept, carried_grades(session, response))
     canonical = json.dumps(kept, sort_keys=True, separators=(",", ":"), ensure_ascii=False)

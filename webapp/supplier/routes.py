@@ -16,6 +16,7 @@ from flask import (
     render_template,
     request,
     send_file,
+    session,
     url_for,
 )
 from flask_babel import format_datetime, get_locale
@@ -34,7 +35,7 @@ from ..store.responses import (
     NotEditable,
     SubmissionInvalid,
     by_token,
-    mark_opened,
+    end_sessions,
     open_questions,
     questionnaire_of,
     submissions,
@@ -65,7 +66,6 @@ def invitation(token: str):
     if response is None:
         return render_template("supplier/invalid_link.html"), 404
     sign_in_supplier(response)
-    mark_opened(db(), response, "supplier:link")
     return redirect(url_for("supplier.start"), 303)
 
 
@@ -283,8 +283,8 @@ def region_list(country: str):
 @bp.post("/supplier/leave")
 @audience("supplier")
 def leave():
-    from flask import session
-
+    """Sign out on every device; the invitation link keeps working."""
+    end_sessions(db(), g.response, _actor())
     session.clear()
     return render_template("supplier/left.html")
 

@@ -18,7 +18,8 @@ from webapp.store.db import unit_of_work
 from webapp.supplier.limits import limiter
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
-VERSION = re.compile(r'name="draft_version"[^>]*value="(\d+)"|value="(\d+)"[^>]*name="draft_version"')
+VERSION = re.compile(r'name="draft_version"[^>]*value="(\d+)"'
+                     r'|value="(\d+)"[^>]*name="draft_version"')
 
 
 @dataclass

@@ -35,8 +35,7 @@ class Site:
 
 @pytest.fixture
 def site(tmp_path, masks) -> Site:
-    app = create_app({"TESTING": True, "RESPONSES_DIR": tmp_path, "WTF_CSRF_ENABLED": True,
-                      "SERVER_NAME": "kedjekoll.test"})
+    app = create_app({"TESTING": True, "RESPONSES_DIR": tmp_path, "WTF_CSRF_ENABLED": True})
     limiter.reset()
     with unit_of_work(app.extensions["kedjekoll.sessions"]) as session:
         _, invitations = make_campaign(session, masks, suppliers=2)

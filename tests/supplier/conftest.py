@@ -22,12 +22,18 @@ VERSION = re.compile(r'name="draft_version"[^>]*value="(\d+)"'
                      r'|value="(\d+)"[^>]*name="draft_version"')
 
 
-@dataclass
+@dataclass(repr=False)
 class Site:
     app: Flask
     tokens: list[str]
     response_ids: list[int]
     q: Questionnaire
+
+    def __repr__(self) -> str:
+        return f"Site(responses={self.response_ids})"
+
+    def _repr_pretty_(self, printer, cycle) -> None:
+        printer.text(repr(self))
 
     def sessions(self):
         return self.app.extensions["kedjekoll.sessions"]

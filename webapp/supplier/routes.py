@@ -25,6 +25,7 @@ from sqlalchemy import select
 
 from ..access import audience, sign_in_supplier
 from ..database import db
+from ..definitions.expressions import is_answered
 from ..definitions.scoring import visibility
 from ..forms.places import regions
 from ..forms.sections import place_errors, section_form
@@ -164,7 +165,8 @@ def _after_save(q, section, before, after):
     flash(_("Saved at %(time)s.", time=_now_label()), "saved")
     shown_before = visibility(q, before).questions
     shown_after = visibility(q, after).questions
-    appeared = [x.id for x in section.questions if x.id in shown_after - shown_before]
+    appeared = [x.id for x in section.questions if x.id in shown_after - shown_before
+                and x.answerable and not is_answered(after.get(x.id))]
     if action.startswith(("add:", "remove:")) or action == "save" or appeared:
         if appeared and action == "continue":
             flash(_("New questions appeared from your answers: please answer them too."),

@@ -156,8 +156,9 @@ class Checker:
                        f"{_word(target)}", args[0])
             self.kind(args[1], scope)
             return Kind("bool")
-        table = target.question if isinstance(target.question, TableQuestion) else None
-        inner = self.kind(args[1], Scope(scope.questions, table or scope.table, scope.unknown))
+        if not isinstance(target.question, TableQuestion):
+            return Kind("bool")  # the table could not be read: its rows are judged later
+        inner = self.kind(args[1], Scope(scope.questions, target.question, scope.unknown))
         if inner.name not in ("bool", "any"):
             self.error("E503", f"the condition in {name}() must be true or false, not "
                        f"{_describe(inner)}", args[1])
@@ -193,12 +194,12 @@ class Checker:
             return
         if kinds == {"number"}:
             return
-        if kinds == {"date"} or kinds == {"date", "text"}:
+        text_side = right if left.name == "date" else left
+        if kinds == {"date"} or (kinds == {"date", "text"} and text_side.is_literal):
             for k in (left, right):
                 if k.is_literal and not _valid_date(k.literal):
                     self.error("E503", f"'{k.literal}' is not a date (YYYY-MM-DD)", node)
-            if "date" in kinds:
-                return
+            return
         self.error("E503", f"'{op}' compares numbers or dates, not {_describe(left)} and "
                    f"{_describe(right)}", node)
 
@@ -234,11 +235,13 @@ class Checker:
                            f"the options are {shown}", node)
             return
         if isinstance(question, CountryQuestion):
-            if not isinstance(value, str) or pycountry.countries.get(alpha_2=value) is None:
+            found = pycountry.countries.get(alpha_2=value) if isinstance(value, str) else None
+            if found is None or found.alpha_2 != value:
                 self.error("E502", f"{_show(value)} is not an ISO 3166-1 country code "
                            "(e.g. \"CN\")", node)
         elif isinstance(question, RegionQuestion):
-            if not isinstance(value, str) or pycountry.subdivisions.get(code=value) is None:
+            found = pycountry.subdivisions.get(code=value) if isinstance(value, str) else None
+            if found is None or found.code != value:
                 self.error("E502", f"{_show(value)} is not an ISO 3166-2 subdivision code "
                            "(e.g. \"CN-XJ\")", node)
         elif question.kind == "number" and not isinstance(value, int | float):
@@ -269,7 +272,8 @@ def _word(kind: Kind) -> str:
 
 def _describe(kind: Kind) -> str:
     if kind.is_literal:
-        return f"the {kind.name} {_show(kind.literal)}"
+        names = {"bool": "value", "null": "value", "literal list": "list"}
+        return f"the {names.get(kind.name, kind.name)} {_show(kind.literal)}"
     names = {"text": "text", "number": "a number", "date": "a date", "bool": "true/false",
              "list": "a multichoice answer", "table": "a table", "files": "files",
              "null": "null", "any": "a value"}
@@ -280,7 +284,10 @@ def _describe(kind: Kind) -> str:
 
 
 def _show(value: Any) -> str:
-    return f'"{value}"' if isinstance(value, str) else repr(value)
+    """A literal as the condition language writes it: "CN", 12, true, null, [..]."""
+    from .expressions import to_source
+
+    return to_source({"lit": value})
 
 
 def _valid_date(value: Any) -> bool:

@@ -342,15 +342,15 @@ def _order(op: str, a: Any, b: Any) -> bool:
     return a >= b
 
 
-def is_answered(value: Any) -> bool:
+def is_answered(value: Any, depth: int = 0) -> bool:
     """Whether an answer counts as given: not null, not blank, not an empty list."""
-    if value is None:
+    if value is None or depth > MAX_DEPTH:
         return False
     if isinstance(value, str):
         return value.strip() != ""
     if isinstance(value, list):
-        return any(is_answered(v) if not isinstance(v, Mapping) else
-                   any(is_answered(x) for x in v.values()) for v in value)
+        return any(is_answered(v, depth + 1) if not isinstance(v, Mapping) else
+                   any(is_answered(x, depth + 1) for x in v.values()) for v in value)
     return True
 
 
@@ -363,6 +363,8 @@ def evaluate(node: Any, answers: Mapping[str, Any], row: Mapping[str, Any] | Non
         return node["lit"]
     if "ref" in node:
         name = node["ref"]
+        if not isinstance(name, str):
+            return None
         if row is not None and isinstance(row, Mapping) and name in row:
             return row[name]
         return answers.get(name) if isinstance(answers, Mapping) else None

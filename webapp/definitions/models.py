@@ -76,7 +76,7 @@ class Questionnaire(Definition):
 
     id: Slug
     """Stable name of the questionnaire, e.g. `ppe-masks-aprons`."""
-    version: StrictInt = Field(ge=1)
+    version: StrictInt = Field(ge=1, le=1_000_000)
     """Bump it whenever the content changes after use."""
     languages: list[Lang] = Field(min_length=1)
     """Languages of the texts; the first is the default."""

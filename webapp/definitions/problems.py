@@ -26,7 +26,7 @@ CODES: dict[str, str] = {
     "S205": "value not in the required format",
     # Questions
     "Q300": "duplicate id",
-    "Q301": "a minimum is greater than its maximum",
+    "Q301": "constraints contradict each other (a minimum above its maximum, and the like)",
     "Q302": "invalid regular expression",
     "Q303": "an error message is given for a constraint this question does not have",
     "Q304": "invalid date",

@@ -32,8 +32,8 @@ class Option(Definition):
     """The stored value, used in conditions: `role == "distributor"`."""
     label: Text
     """What the supplier sees."""
-    points: float | None = Field(default=None, strict=True)
-    """Points earned by choosing this option (auto-scoring)."""
+    points: float | None = Field(default=None, strict=True, ge=0)
+    """Points earned by choosing this option (auto-scoring); 0 or more."""
     exclusive: StrictBool = False
     """Multichoice only: choosing it clears the others (e.g. "none of these")."""
 
@@ -41,9 +41,9 @@ class Option(Definition):
 class YesNoPoints(Definition):
     """Points for each answer of a yes/no question."""
 
-    yes: float | None = Field(default=None, strict=True)
-    no: float | None = Field(default=None, strict=True)
-    dont_know: float | None = Field(default=None, strict=True)
+    yes: float | None = Field(default=None, strict=True, ge=0)
+    no: float | None = Field(default=None, strict=True, ge=0)
+    dont_know: float | None = Field(default=None, strict=True, ge=0)
 
 
 class QuestionBase(Definition):
@@ -174,11 +174,14 @@ class MultichoiceQuestion(_WithOptions):
     constraints: ClassVar = ("required", "min_selected", "max_selected")
 
     def max_points(self) -> float | None:
+        """The best answer: the top plain options (up to max_selected), or one exclusive."""
         if all(o.points is None for o in self.options):
             return None
-        best = sorted((o.points or 0.0 for o in self.options), reverse=True)
-        best = [p for p in best if p > 0][: self.max_selected or len(best)]
-        return sum(best)
+        plain = sorted((o.points or 0.0 for o in self.options if not o.exclusive),
+                       reverse=True)
+        combined = sum(p for p in plain[: self.max_selected or len(plain)] if p > 0)
+        alone = [o.points or 0.0 for o in self.options if o.exclusive]
+        return max([combined, *alone])
 
     def points_for(self, answer: Any) -> float:
         chosen = set(answer) if isinstance(answer, list) else set()

@@ -65,6 +65,12 @@ class _Patch:
     def apply(self, path: DataPath, rest: list) -> bool:
         if any(path[: len(c)] == c for c in self.covered):
             return True  # already replaced as a whole
+        if "[key]" in rest and path:  # a mapping key that is not a valid id: drop the entry
+            parent = _get(self.data, path[:-1])
+            if isinstance(parent, dict):
+                parent.pop(path[-1], None)
+                self.covered.append(path)
+                return True
         item_path = _item_path(path)
         item = _get(self.data, item_path)
         key = path[len(item_path)] if len(path) > len(item_path) else (rest[0] if rest else None)
@@ -76,6 +82,11 @@ class _Patch:
                 return True
         if item_path == ():
             return self.patch_top(key)
+        if len(item_path) >= 2 and item_path[-2] == "sections" and isinstance(item, dict) \
+                and key in ("id", "title"):
+            self.count += 1  # a section is never named in conditions: patch, keep its questions
+            item[key] = f"removed_{self.count}" if key == "id" else "x"
+            return True
         self.replace(item_path, item)
         return True
 
@@ -84,7 +95,8 @@ class _Patch:
             return Questionnaire
         kind = item_path[-2] if len(item_path) >= 2 else None
         if kind in ("questions", "columns"):
-            return TYPE_NAMES.get(item.get("type")) if isinstance(item, dict) else None
+            tag = item.get("type") if isinstance(item, dict) else None
+            return TYPE_NAMES.get(tag) if isinstance(tag, str) else None
         return {"sections": Section, "options": Option, "flags": Flag, "ratings": Rating,
                 "levels": RubricLevel, "rubrics": Rubric}.get(kind)
 
@@ -112,7 +124,8 @@ class _Patch:
         elif kind == "sections":
             placeholder = {"id": new_id, "title": "x", "questions": [
                 {"id": f"removed_{self.count}_q", "type": "note", "text": "x"}]}
-            for q in (item.get("questions") if isinstance(item, dict) else None) or []:
+            questions = item.get("questions") if isinstance(item, dict) else None
+            for q in questions if isinstance(questions, list) else []:
                 if isinstance(q, dict) and isinstance(q.get("id"), str):
                     self.unknown.add(q["id"])
         elif kind in ("options", "levels"):

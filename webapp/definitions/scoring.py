@@ -52,11 +52,14 @@ def visibility(q: Questionnaire, answers: Mapping[str, Any]) -> Visibility:
                                                                  shown, trail)
         memo[question_id] = result
         if result and question_id in answers:
-            effective[question_id] = _clean(question, answers[question_id])
+            effective[question_id] = answers[question_id]
         return result
 
     for question_id in q.questions:
         shown(question_id)
+    for table in q.tables():  # cells of hidden columns, once every answer is known
+        if table.id in effective:
+            effective[table.id] = _clean(table, effective[table.id], effective)
     sections = frozenset(k for k, v in section_memo.items() if v)
     visible = frozenset(k for k, v in memo.items() if v)
     return Visibility(sections, visible, effective)
@@ -71,16 +74,29 @@ def _condition_holds(condition, q, effective, shown, trail) -> bool:
     return holds(condition, effective)
 
 
-def _clean(question: QuestionBase, answer: Any) -> Any:
-    """A table's rows without the cells whose column is hidden in that row."""
+def _clean(question: QuestionBase, answer: Any, answers: Mapping[str, Any]) -> Any:
+    """A table's rows without the cells whose column is hidden in that row.
+
+    Column conditions see the row (hidden cells blanked) and the visible answers, and are
+    applied until nothing changes, so a chain of conditions settles as it would on screen.
+    """
     if not isinstance(question, TableQuestion) or not isinstance(answer, list):
         return answer
     rows = []
     for row in answer:
         if not isinstance(row, Mapping):
             continue
-        rows.append({c.id: (row.get(c.id) if holds(c.show_if, {}, row) else None)
-                     for c in question.columns})
+        cells = {c.id: row.get(c.id) for c in question.columns}
+        for _ in question.columns:
+            changed = False
+            for column in question.columns:
+                if column.show_if is not None and cells[column.id] is not None \
+                        and not holds(column.show_if, answers, cells):
+                    cells[column.id] = None
+                    changed = True
+            if not changed:
+                break
+        rows.append(cells)
     return rows
 
 

@@ -30,16 +30,21 @@ def data_path(loc: tuple, data: Any) -> tuple[DataPath, list]:
     path: list = []
     rest: list = []
     current = data
+    tag_skipped = False
     for part in loc:
+        if isinstance(current, dict) and current.get("type") == part and part in TYPE_NAMES \
+                and not tag_skipped:
+            tag_skipped = True  # the union tag pydantic puts before a question's keys
+            continue
         if isinstance(current, dict) and part in current and not rest:
             path.append(part)
             current = current[part]
+            tag_skipped = False
         elif isinstance(current, list) and isinstance(part, int) and not rest \
                 and 0 <= part < len(current):
             path.append(part)
             current = current[part]
-        elif isinstance(current, dict) and current.get("type") == part and part in TYPE_NAMES:
-            continue
+            tag_skipped = False
         else:
             rest.append(part)
     return tuple(path), rest
@@ -97,7 +102,7 @@ def from_pydantic(err: dict, data: Any, smap: SourceMap) -> PathProblem:
     path, rest = data_path(loc, data)
     ctx = err.get("ctx") or {}
     if re.fullmatch(r"[A-Z]\d{3}", kind):
-        if kind == "S203" and isinstance(value, dict):
+        if kind == "S203" and "question type" in err["msg"]:
             return _bad_type(value, path, ctx)
         if kind == "S202" and _looks_scalar(value):
             place = smap.place(path)
@@ -144,9 +149,18 @@ def from_pydantic(err: dict, data: Any, smap: SourceMap) -> PathProblem:
     return PathProblem("S202", err["msg"], path)
 
 
-def _bad_type(value: dict, path: DataPath, ctx: dict) -> PathProblem:
+def _bad_type(value: Any, path: DataPath, ctx: dict) -> PathProblem:
+    if not isinstance(value, dict):
+        return PathProblem("S202", f"expected a question (a mapping with id, type, label...), "
+                           f"not {_show(value)}", path)
     if "type" not in value:
         return PathProblem("S201", "missing required key 'type' (the question type)", path)
+    if value["type"] in ("table", "note") and "columns" in path:
+        return PathProblem("S203", f"a table column cannot be a {value['type']}",
+                           (*path, "type"))
+    if not isinstance(value["type"], str):
+        return PathProblem("S202", f"the question type must be text, not {_show(value['type'])}",
+                           (*path, "type"))
     close = difflib.get_close_matches(str(value["type"]), list(TYPE_NAMES), n=1)
     hint = f"did you mean '{close[0]}'? " if close else ""
     return PathProblem("S203", f"unknown question type {_show(value['type'])}; {hint}"

@@ -18,6 +18,7 @@ option value written ``1.10``), the checker reports Y105 and quotes the source t
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -48,7 +49,8 @@ class Place:
     end_line: int
     end_column: int
     style: str | None  # None for plain scalars, '"' / "'" / '|' / '>' otherwise
-    source: str  # the scalar's text as written (empty for collections)
+    source: str  # the scalar's value (empty for collections)
+    raw: str = ""  # the scalar as written in the file, quotes and escapes included
 
 
 @dataclass
@@ -122,15 +124,20 @@ else:  # pragma: no cover - PyYAML built without libyaml
 
 
 def resolve_plain(text: str) -> Any:
-    """The value of an unquoted scalar under Kedjekoll's strict rules (see module doc)."""
+    """The value of an unquoted scalar under Kedjekoll's strict rules (see module doc).
+
+    Numbers too long to be meant (over 18 digits) or too large for a float stay text,
+    so a number field reports them instead of storing infinity.
+    """
     if text in _NULL:
         return None
     if text in _BOOL:
         return _BOOL[text]
-    if _INT.fullmatch(text):
+    if _INT.fullmatch(text) and len(text.lstrip("+-")) <= 18:
         return int(text)
-    if _FLOAT.fullmatch(text):
-        return float(text)
+    if _FLOAT.fullmatch(text) and len(text) <= 40:
+        value = float(text)
+        return value if math.isfinite(value) else text
     return text
 
 
@@ -139,6 +146,8 @@ def load(text: str) -> tuple[Any, SourceMap]:
 
     Raises YamlError with every duplicate key found, or with the first syntax error.
     """
+    if "\x00" in text or any(0xD800 <= ord(c) <= 0xDFFF for c in text):
+        raise YamlError([("Y100", "the file holds characters that are not text", 0, 0)])
     loader = _Loader(text)
     try:
         try:
@@ -155,31 +164,43 @@ def load(text: str) -> tuple[Any, SourceMap]:
                               mark.column if mark else 0)]) from None
         except yaml.YAMLError as exc:
             raise YamlError([("Y100", str(exc), 0, 0)]) from None
+        except RecursionError:
+            raise YamlError([("Y100", "lists or mappings are nested too deeply", 0, 0)]) \
+                from None
     finally:
         loader.dispose()
     if node is None:
         raise YamlError([("Y104", "the file is empty", 0, 0)])
     smap = SourceMap({}, {})
     duplicates: list[tuple[str, str, int, int]] = []
-    data = _build(node, (), smap, duplicates)
+    data = _build(node, (), smap, duplicates, text)
     if duplicates:
         raise YamlError(duplicates)
     return data, smap
 
 
-def _place(node: Node) -> Place:
+MAX_DEPTH = 40
+
+
+def _place(node: Node, text: str = "") -> Place:
     source = node.value if isinstance(node, ScalarNode) else ""
     style = node.style if isinstance(node, ScalarNode) else None
+    raw = text[node.start_mark.index:node.end_mark.index] if isinstance(node, ScalarNode) \
+        and node.start_mark.line == node.end_mark.line else ""
     return Place(node.start_mark.line, node.start_mark.column, node.end_mark.line,
-                 node.end_mark.column, style or None, source)
+                 node.end_mark.column, style or None, source, raw)
 
 
-def _build(node: Node, path: Path, smap: SourceMap, dups: list) -> Any:
-    smap.values[path] = _place(node)
+def _build(node: Node, path: Path, smap: SourceMap, dups: list, text: str) -> Any:
+    if len(path) > MAX_DEPTH:
+        mark = node.start_mark
+        raise YamlError([("Y100", "lists or mappings are nested too deeply", mark.line,
+                          mark.column)])
+    smap.values[path] = _place(node, text)
     if isinstance(node, ScalarNode):
         return resolve_plain(node.value) if not node.style else node.value
     if isinstance(node, SequenceNode):
-        return [_build(item, (*path, i), smap, dups) for i, item in enumerate(node.value)]
+        return [_build(item, (*path, i), smap, dups, text) for i, item in enumerate(node.value)]
     assert isinstance(node, MappingNode)
     result: dict[Any, Any] = {}
     first_seen: dict[Any, Place] = {}
@@ -192,7 +213,7 @@ def _build(node: Node, path: Path, smap: SourceMap, dups: list) -> Any:
         key = key_node.value if key_node.style else resolve_plain(key_node.value)
         if not isinstance(key, str):
             key = key_node.value  # `1:` or `true:` as keys: keep as written; pydantic judges
-        kplace = _place(key_node)
+        kplace = _place(key_node, text)
         if key in first_seen:
             dups.append(("Y101", f"duplicate key '{key}' (first at line "
                                  f"{first_seen[key].line + 1}); YAML would silently keep "
@@ -200,7 +221,7 @@ def _build(node: Node, path: Path, smap: SourceMap, dups: list) -> Any:
             continue
         first_seen[key] = kplace
         smap.keys[(*path, key)] = kplace
-        result[key] = _build(value_node, (*path, key), smap, dups)
+        result[key] = _build(value_node, (*path, key), smap, dups, text)
     return result
 
 
@@ -211,5 +232,22 @@ def place_problem(problem: PathProblem, smap: SourceMap) -> tuple[int, int]:
         return 1, 1
     line, col = place.line, place.column
     if problem.offset is not None and not problem.at_key and place.line == place.end_line:
-        col += problem.offset + (1 if place.style in ('"', "'") else 0)
+        col += raw_offset(place, problem.offset)
     return line + 1, col + 1
+
+
+def raw_offset(place: Place, offset: int) -> int:
+    """Where the `offset`-th character of a scalar's value stands in its written form."""
+    if place.style not in ('"', "'") or not place.raw:
+        return offset
+    raw, position, produced = place.raw, 1, 0  # past the opening quote
+    escape_lengths = {"x": 4, "u": 6, "U": 10}
+    while produced < offset and position < len(raw) - 1:
+        if place.style == '"' and raw[position] == "\\":
+            position += escape_lengths.get(raw[position + 1], 2)
+        elif place.style == "'" and raw[position:position + 2] == "''":
+            position += 2
+        else:
+            position += 1
+        produced += 1
+    return position

@@ -29,15 +29,16 @@
     return a >= b;
   }
 
-  function answered(v) {
-    if (v === null || v === undefined) return false;
+  function answered(v, depth) {
+    depth = depth || 0;
+    if (v === null || v === undefined || depth > 40) return false;
     if (typeof v === "string") return v.trim() !== "";
     if (Array.isArray(v)) {
       return v.some(function (item) {
         if (isObject(item)) {
-          return Object.keys(item).some(function (k) { return answered(item[k]); });
+          return Object.keys(item).some(function (k) { return answered(item[k], depth + 1); });
         }
-        return answered(item);
+        return answered(item, depth + 1);
       });
     }
     return true;
@@ -48,6 +49,7 @@
     if (!isObject(node) || depth > MAX_DEPTH) return null;
     if ("lit" in node) return node.lit === undefined ? null : node.lit;
     if ("ref" in node) {
+      if (typeof node.ref !== "string") return null;
       if (row && isObject(row) && Object.prototype.hasOwnProperty.call(row, node.ref)) {
         return row[node.ref] === undefined ? null : row[node.ref];
       }

@@ -33,6 +33,9 @@ def audience(name: str) -> Callable:
                 g.response = current_response()
                 if g.response is None:
                     abort(401)
+                contacts = g.response.supplier.contacts
+                if contacts:
+                    g.preferred_language = contacts[0].language
                 return view(*args, **kwargs)
 
             guarded.audience = name  # type: ignore[attr-defined]

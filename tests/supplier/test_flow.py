@@ -178,7 +178,17 @@ def test_language_follows_choice_and_browser(site):
     english = client.page("/supplier/?lang=en")
     assert "Deadline" in english and 'lang="en"' in english
     assert "Deadline" in client.page("/supplier/")  # the choice is kept
-    other = site.app.test_client()
-    other.get(f"/i/{site.tokens[1]}", headers={"Accept-Language": "en-GB,en;q=0.9"})
-    assert "Deadline" in other.get("/supplier/",
-                                   headers={"Accept-Language": "en-GB"}).get_data(as_text=True)
+    stranger = site.app.test_client()  # no contact known: the browser's language
+    page = stranger.get("/i/" + "q" * 43, headers={"Accept-Language": "en-GB,en;q=0.9"})
+    assert "The link does not work" in page.get_data(as_text=True)
+
+
+def test_the_contacts_language_is_the_default(site):
+    with site.app.app_context(), site.sessions()() as session:
+        response = session.get(Response, site.response_ids[1])
+        response.supplier.contacts[0].language = "en"
+        session.commit()
+    english = SupplierClient(site, site.tokens[1])
+    assert "Deadline" in english.page("/supplier/")
+    assert "Supply-chain follow-up of masks and aprons" in english.page("/supplier/")
+    assert "Sista svarsdag" in SupplierClient(site, site.tokens[0]).page("/supplier/")

@@ -47,6 +47,7 @@ schema: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/definitions.py
 	$(BIN)/python bench/store.py
+	$(BIN)/python bench/web.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache

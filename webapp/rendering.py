@@ -3,6 +3,7 @@ filters that show answers (option labels, country and region names, dates, numbe
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 import nh3
@@ -13,7 +14,7 @@ from markupsafe import Markup
 
 from .definitions.fields import text_in
 from .definitions.questions import OTHER
-from .forms.places import country_name, region_name
+from .forms.places import countries, country_name, region_name
 
 LANGUAGES = ("sv", "en")
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
@@ -52,6 +53,24 @@ def option_label(value: Any, question: Any) -> str:
     return str(value)
 
 
+@lru_cache(maxsize=4)
+def _country_options(lang: str) -> str:
+    from markupsafe import escape
+
+    return '<option value="">—</option>' + "".join(
+        f'<option value="{escape(code)}">{escape(name)}</option>'
+        for code, name in countries(lang))
+
+
+def country_options(selected: Any) -> Markup:
+    """Every country as <option>s, rendered once per language (a page may hold many)."""
+    html = _country_options(current_language())
+    if isinstance(selected, str) and selected.isalpha() and len(selected) == 2:
+        html = html.replace(f'<option value="{selected}">',
+                            f'<option value="{selected}" selected>', 1)
+    return Markup(html)  # noqa: S704 - built from escaped ISO codes and names
+
+
 def init_rendering(app: Flask) -> None:
     filters = {
         "t": lambda text, fallback="sv": text_in(text, current_language(), fallback),
@@ -64,6 +83,7 @@ def init_rendering(app: Flask) -> None:
         "format_date": format_date,
         "format_datetime": format_datetime,
         "format_decimal": format_decimal,
+        "country_options": country_options,
     }
     app.jinja_env.filters.update(filters)
 

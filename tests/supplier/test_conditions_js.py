@@ -22,12 +22,17 @@ console.log(JSON.stringify({results, malformed}));
 """
 
 
-def test_javascript_evaluator_agrees_with_the_vectors(tmp_path):
-    node = shutil.which("node")
-    if node is None:
+@pytest.fixture(scope="module")
+def node() -> str:
+    found = shutil.which("node")
+    if found is None:
         if os.environ.get("KEDJEKOLL_STRICT") == "1":
             pytest.fail("node is needed to test static/conditions.js")
         pytest.skip("node is not installed")
+    return found
+
+
+def test_javascript_evaluator_agrees_with_the_vectors(tmp_path, node):
     from webapp.definitions.expressions import parse
 
     vectors = json.loads((ROOT / "tests" / "expression_vectors.json").read_text("utf-8"))
@@ -75,16 +80,11 @@ def _random_answers(rng):
             if rng.random() < 0.8}
 
 
-def test_javascript_and_python_agree_on_random_trees(tmp_path):
+def test_javascript_and_python_agree_on_random_trees(tmp_path, node):
     import random
 
     from webapp.definitions.expressions import holds
 
-    node = shutil.which("node")
-    if node is None:
-        if os.environ.get("KEDJEKOLL_STRICT") == "1":
-            pytest.fail("node is needed to test static/conditions.js")
-        pytest.skip("node is not installed")
     rng = random.Random(2026)
     cases = [(_random_tree(rng), _random_answers(rng)) for _ in range(1500)]
     file = tmp_path / "cases.json"

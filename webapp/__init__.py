@@ -39,12 +39,16 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     init_rendering(app)
     csrf.init_app(app)
 
+    from .auth import bp as auth_bp
+    from .auth.login import init_login
     from .author import bp as author_bp
     from .supplier import bp as supplier_bp
     from .supplier.errors import init_errors
     from .supplier.limits import limiter
 
     limiter.init_app(app)
+    init_login(app)
+    app.register_blueprint(auth_bp)
     app.register_blueprint(author_bp)
     app.register_blueprint(supplier_bp)
     init_errors(app)

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from flask import Flask, abort, g, session
+from flask import Flask, abort, g, redirect, request, session, url_for
 
 from .database import db
 from .store.models import Response
@@ -40,6 +40,21 @@ def audience(name: str) -> Callable:
 
             guarded.audience = name  # type: ignore[attr-defined]
             return guarded
+        if name in ("staff", "admin"):
+            @wraps(view)
+            def staff_only(*args: Any, **kwargs: Any):
+                from flask_login import current_user
+
+                if not current_user.is_authenticated:
+                    if request.method == "GET":
+                        return redirect(url_for("auth.login", next=request.full_path))
+                    abort(401)
+                if name == "admin" and not current_user.is_admin:
+                    abort(404)  # deny without telling what exists
+                return view(*args, **kwargs)
+
+            staff_only.audience = name  # type: ignore[attr-defined]
+            return staff_only
         view.audience = name  # type: ignore[attr-defined]
         return view
 

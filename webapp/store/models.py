@@ -107,6 +107,9 @@ class StaffUser(Base):
     role: Mapped[str] = mapped_column(String(20))  # admin | reviewer
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    session_epoch: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    password_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    password_token_expires_at: Mapped[datetime | None] = mapped_column()
 
 
 class QuestionnaireVersion(Base):

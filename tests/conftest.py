@@ -62,6 +62,30 @@ def app(tmp_path):
     return create_app({"TESTING": True, "RESPONSES_DIR": tmp_path / "responses"})
 
 
+STAFF_PASSWORD = "a long test password"
+
+
+def signed_in(app, role: str = "reviewer"):
+    """A test client signed in as a new staff member with the given role."""
+    import re
+    import uuid
+
+    from webapp.store.db import unit_of_work
+    from webapp.store.staff import add_user
+
+    email = f"{role}-{uuid.uuid4().hex[:8]}@region.example"
+    with unit_of_work(app.extensions["kedjekoll.sessions"]) as session:
+        add_user(session, email, role.title(), role, "test", STAFF_PASSWORD)
+    client = app.test_client()
+    page = client.get("/staff/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', page).group(1)
+    response = client.post("/staff/login", data={"csrf_token": token, "email": email,
+                                                 "password": STAFF_PASSWORD})
+    assert response.status_code == 303, response.status_code
+    return client
+
+
 @pytest.fixture
 def client(app):
-    return app.test_client()
+    """A staff member's client (the previews are for staff)."""
+    return signed_in(app)

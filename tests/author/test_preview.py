@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.conftest import SHIPPED, questionnaire_yaml
+from tests.conftest import SHIPPED, questionnaire_yaml, signed_in
 from webapp.config import ConfigError
 from webapp.definitions import load_file
 
@@ -38,13 +38,19 @@ def _escape(text: str) -> str:
 def test_index_lists_questionnaires_and_broken_files(make_app):
     good = questionnaire_yaml("- {id: name, type: text, label: {sv: Namn, en: Name}}")
     app = make_app({"good.yaml": good, "broken.yaml": good.replace("type: text", "type: txt")})
-    html = app.test_client().get("/?lang=en").get_data(as_text=True)
+    html = signed_in(app).get("/?lang=en").get_data(as_text=True)
     assert '<a href="/questionnaires/t?lang=en">Test</a>' in html
     assert "broken.yaml" in html and "S203" in html and "<code>9:26</code>" in html
 
 
 def test_unknown_questionnaire_is_404(client):
     assert client.get("/questionnaires/nope").status_code == 404
+
+
+def test_previews_are_for_staff(app):
+    anonymous = app.test_client().get("/questionnaires/gloves")
+    assert anonymous.status_code == 302
+    assert "/staff/login?next=" in anonymous.headers["Location"]
 
 
 def test_author_text_is_escaped_and_markdown_cleaned(make_app):
@@ -60,7 +66,7 @@ def test_author_text_is_escaped_and_markdown_cleaned(make_app):
     text = text.replace("title: {sv: Test, en: Test}",
                         f'title: "{PAYLOAD}"\nintro: "<iframe src=x></iframe>*intro*"')
     app = make_app({"x.yaml": text})
-    html = app.test_client().get("/questionnaires/t").get_data(as_text=True)
+    html = signed_in(app).get("/questionnaires/t").get_data(as_text=True)
     assert "<script>alert" not in html and "&lt;script&gt;alert(&#39;x&#39;)" in html
     assert "<img" not in html and "onerror=alert(1)&gt;" in html
     assert "href=\"javascript" not in html and "<b onclick" not in html and "<iframe" not in html

@@ -15,7 +15,7 @@ def _catalogue() -> Catalogue:
 
 
 @bp.get("/")
-@audience("public")
+@audience("staff")
 def index():
     """Every questionnaire found, and the files that failed the checker."""
     catalogue = _catalogue()
@@ -23,7 +23,7 @@ def index():
 
 
 @bp.get("/questionnaires/<questionnaire_id>")
-@audience("public")
+@audience("staff")
 def preview(questionnaire_id: str):
     """One questionnaire as a supplier will read it, with its conditions and scoring."""
     questionnaire = _catalogue().get(questionnaire_id)

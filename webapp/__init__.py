@@ -42,6 +42,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from .auth import bp as auth_bp
     from .auth.login import init_login
     from .author import bp as author_bp
+    from .review import bp as review_bp
     from .supplier import bp as supplier_bp
     from .supplier.errors import init_errors
     from .supplier.limits import limiter
@@ -50,6 +51,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     init_login(app)
     app.register_blueprint(auth_bp)
     app.register_blueprint(author_bp)
+    app.register_blueprint(review_bp)
     app.register_blueprint(supplier_bp)
     init_errors(app)
     check_audiences(app)

@@ -110,6 +110,7 @@ def _paths(site):
             continue
         path = (rule.rule.replace("<section_id>", "mapping").replace("<token>", "t" * 43)
                 .replace("<int:round_number>", "1").replace("<int:attachment_id>", "1")
+                .replace("<int:campaign_id>", "1")
                 .replace("<country>", "CN").replace("<questionnaire_id>", "gloves"))
         for method in rule.methods - {"HEAD", "OPTIONS"}:
             yield method, path

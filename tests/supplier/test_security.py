@@ -193,6 +193,7 @@ def test_get_requests_change_no_rows(site, supplier):
             continue
         path = (rule.rule.replace("<section_id>", "mapping").replace("<token>", site.tokens[0])
                 .replace("<int:round_number>", "1").replace("<int:attachment_id>", "1")
+                .replace("<int:campaign_id>", "1")
                 .replace("<country>", "SE").replace("<questionnaire_id>", "gloves"))
         supplier.get(path)
     assert counts(site) == before
@@ -271,6 +272,7 @@ def test_security_headers_on_every_route(site, supplier):
             continue
         path = (rule.rule.replace("<section_id>", "contact").replace("<token>", "z" * 43)
                 .replace("<int:round_number>", "1").replace("<int:attachment_id>", "1")
+                .replace("<int:campaign_id>", "1")
                 .replace("<country>", "SE").replace("<questionnaire_id>", "gloves")
                 .replace("<path:filename>", "kedjekoll.css"))
         response = supplier.get(path)

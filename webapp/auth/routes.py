@@ -37,7 +37,7 @@ class PasswordForm(FlaskForm):
 def _safe_next(target: str | None) -> str:
     if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
         return target
-    return url_for("author.index")
+    return url_for("review.dashboard")
 
 
 @bp.route("/login", methods=["GET", "POST"])

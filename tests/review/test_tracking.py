@@ -1,0 +1,90 @@
+"""Tracking pages: the overview and a campaign's suppliers, on the demo data."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import event, select
+
+from tests.conftest import signed_in
+from tests.factories import make_campaign
+from webapp import create_app
+from webapp.store.db import unit_of_work
+from webapp.store.demo import load_demo
+from webapp.store.models import Campaign, Response
+from webapp.supplier.limits import limiter
+
+
+@pytest.fixture
+def demo_app(tmp_path):
+    app = create_app({"TESTING": True, "RESPONSES_DIR": tmp_path, "WTF_CSRF_ENABLED": True})
+    limiter.reset()
+    with unit_of_work(app.extensions["kedjekoll.sessions"]) as session:
+        load_demo(session, app.extensions["kedjekoll.catalogue"], tmp_path / "files")
+    return app
+
+
+def queries(app, client, path):
+    """How many SQL statements a page costs."""
+    count = []
+    engine = app.extensions["kedjekoll.engine"]
+    listener = lambda *args: count.append(1)  # noqa: E731
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        response = client.get(path)
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+    assert response.status_code == 200, path
+    return len(count), response.get_data(as_text=True)
+
+
+def test_overview_counts_every_campaign(demo_app):
+    client = signed_in(demo_app)
+    html = client.get("/staff/").get_data(as_text=True)
+    assert "Munskydd och förkläden: uppföljning 2026" in html
+    assert "Handskar: uppföljning 2026" in html and "Arbetsplatser och elevdatorer 2015" in html
+    row = re.search(r"Munskydd och förkläden: uppföljning 2026</a>.*?</tr>", html, re.S).group(0)
+    cells = re.findall(r"<td>(.*?)</td>", row, re.S)
+    assert cells[1] == "9"  # invited
+    assert cells[2] == "6"  # answered: submitted, in review, clarification, decided
+    assert "<svg" in html and "<title" in html  # the chart, with a text alternative
+
+
+def test_campaign_page_filters_and_sorts(demo_app):
+    client = signed_in(demo_app)
+    with demo_app.app_context(), demo_app.extensions["kedjekoll.sessions"]() as session:
+        campaign = session.scalar(select(Campaign).where(Campaign.name.like("Munskydd%")))
+    html = client.get(f"/staff/campaigns/{campaign.id}").get_data(as_text=True)
+    assert html.count('<th scope="row">') == 9 and "Nordisk Skyddsmateriel AB" in html
+    only = client.get(f"/staff/campaigns/{campaign.id}?status=accepted").get_data(as_text=True)
+    assert only.count('<th scope="row">') == 1
+    by_score = client.get(f"/staff/campaigns/{campaign.id}?sort=score&order=desc")
+    scores = re.findall(r'<tr[^>]*>\s*<th scope="row">.*?</th>(?:\s*<td>.*?</td>){3}\s*'
+                        r"<td>([\d,\.]*)</td>", by_score.get_data(as_text=True), re.S)
+    numbers = [float(s.replace(",", ".")) for s in scores if s]
+    assert numbers == sorted(numbers, reverse=True) and len(numbers) >= 5
+    assert 'aria-sort="descending"' in by_score.get_data(as_text=True)
+    assert client.get("/staff/campaigns/99999").status_code == 404
+
+
+def test_queries_per_page_do_not_grow_with_rows(demo_app, masks):
+    client = signed_in(demo_app)
+    with demo_app.app_context(), demo_app.extensions["kedjekoll.sessions"]() as session:
+        campaign_id = session.scalar(select(Campaign.id).where(Campaign.name.like("Handskar%")))
+    before_overview, _ = queries(demo_app, client, "/staff/")
+    before_campaign, _ = queries(demo_app, client, f"/staff/campaigns/{campaign_id}")
+    with unit_of_work(demo_app.extensions["kedjekoll.sessions"]) as session:
+        campaign = session.get(Campaign, campaign_id)
+        for _ in range(3):
+            make_campaign(session, masks, suppliers=10)
+        extra, _i = make_campaign(session, masks, suppliers=20)
+        session.flush()
+        for response in session.scalars(select(Response).where(
+                Response.campaign_id == extra.id)):
+            response.campaign_id = campaign.id
+    after_overview, _ = queries(demo_app, client, "/staff/")
+    after_campaign, html = queries(demo_app, client, f"/staff/campaigns/{campaign_id}")
+    assert html.count('<th scope="row">') == 28
+    assert after_overview == before_overview
+    assert after_campaign == before_campaign

@@ -1,0 +1,128 @@
+"""Tracking figures for staff: every campaign at a glance, and one row per supplier.
+
+Each function is one query whatever the number of responses (the latest submission of
+each response is found by a grouped subquery, not per row).
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import Session
+
+from .models import Campaign, Contract, Response, StaffUser, Submission, Supplier
+from .status import ANSWERED, is_overdue
+
+
+@dataclass
+class CampaignLine:
+    id: int
+    name: str
+    contract: str
+    deadline: date
+    invited: int = 0
+    answered: int = 0
+    overdue: int = 0
+    by_status: Counter = field(default_factory=Counter)
+    ratings: Counter = field(default_factory=Counter)
+    red: int = 0
+    amber: int = 0
+
+
+def _latest():
+    return (select(Submission.response_id, func.max(Submission.round).label("round"))
+            .group_by(Submission.response_id).subquery())
+
+
+def overview(session: Session, today: date | None = None) -> list[CampaignLine]:
+    """Every campaign with its counts per status, overdue, ratings and flags."""
+    latest = _latest()
+    rows = session.execute(
+        select(Campaign.id, Campaign.name, Contract.name, Campaign.deadline, Response.status,
+               Submission.rating, Submission.red_flags, Submission.amber_flags)
+        .outerjoin(Contract, Contract.id == Campaign.contract_id)
+        .outerjoin(Response, Response.campaign_id == Campaign.id)
+        .outerjoin(latest, latest.c.response_id == Response.id)
+        .outerjoin(Submission, and_(Submission.response_id == Response.id,
+                                    Submission.round == latest.c.round))
+        .order_by(Campaign.deadline.desc(), Campaign.id))
+    lines: dict[int, CampaignLine] = {}
+    for cid, name, contract, deadline, status, rating, red, amber in rows:
+        line = lines.setdefault(cid, CampaignLine(cid, name, contract or "", deadline))
+        if status is None:
+            continue
+        line.invited += 1
+        line.by_status[status] += 1
+        line.answered += status in ANSWERED
+        line.overdue += is_overdue(status, deadline, today)
+        if rating:
+            line.ratings[rating] += 1
+        line.red += bool(red)
+        line.amber += bool(amber)
+    return list(lines.values())
+
+
+def by_contract(lines: list[CampaignLine]) -> dict[str, CampaignLine]:
+    """The same figures summed per framework agreement."""
+    totals: dict[str, CampaignLine] = defaultdict(lambda: CampaignLine(0, "", "", date.min))
+    for line in lines:
+        total = totals[line.contract]
+        total.contract = total.name = line.contract
+        for name in ("invited", "answered", "overdue", "red", "amber"):
+            setattr(total, name, getattr(total, name) + getattr(line, name))
+        total.by_status.update(line.by_status)
+        total.ratings.update(line.ratings)
+    return dict(sorted(totals.items()))
+
+
+@dataclass
+class SupplierLine:
+    response_id: int
+    supplier: str
+    status: str
+    last_activity: datetime | None
+    submitted_at: datetime | None
+    total: float | None
+    rating: str | None
+    red: int
+    amber: int
+    reviewer: str | None
+    overdue: bool
+
+
+SORTS = {"supplier": Supplier.name, "status": Response.status, "score": Submission.total,
+         "submitted": Response.submitted_at, "activity": Response.last_saved_at,
+         "red": Submission.red_flags}
+
+
+def campaign_lines(session: Session, campaign: Campaign, status: str | None = None,
+                   sort: str = "supplier", descending: bool = False,
+                   today: date | None = None) -> list[SupplierLine]:
+    """One row per supplier of a campaign, filtered by status and sorted by a column."""
+    latest = _latest()
+    order: Any = SORTS.get(sort, Supplier.name)
+    query = (select(Response.id, Supplier.name, Response.status, Response.last_saved_at,
+                    Response.invited_at, Response.submitted_at, Submission.total,
+                    Submission.rating, Submission.red_flags, Submission.amber_flags,
+                    StaffUser.name)
+             .join(Supplier, Supplier.id == Response.supplier_id)
+             .outerjoin(StaffUser, StaffUser.id == Response.reviewer_id)
+             .outerjoin(latest, latest.c.response_id == Response.id)
+             .outerjoin(Submission, and_(Submission.response_id == Response.id,
+                                         Submission.round == latest.c.round))
+             .where(Response.campaign_id == campaign.id)
+             .order_by(order.desc().nulls_last() if descending else order.asc().nulls_last(),
+                       Supplier.name))
+    if status:
+        query = query.where(Response.status == status)
+    lines = []
+    for (rid, supplier, state, saved, invited, submitted, total, rating, red, amber,
+         reviewer) in session.execute(query):
+        lines.append(SupplierLine(rid, supplier, state, saved or invited, submitted, total,
+                                  rating, red or 0, amber or 0, reviewer,
+                                  is_overdue(state, campaign.deadline, today)))
+    return lines

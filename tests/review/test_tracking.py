@@ -88,3 +88,14 @@ def test_queries_per_page_do_not_grow_with_rows(demo_app, masks):
     assert html.count('<th scope="row">') == 28
     assert after_overview == before_overview
     assert after_campaign == before_campaign
+
+
+def test_audit_log_is_for_admins_and_pages_through_events(demo_app):
+    admin = signed_in(demo_app, "admin")
+    html = admin.get("/staff/audit").get_data(as_text=True)
+    assert "status" in html and "invited" in html and "Äldre" in html
+    only = admin.get("/staff/audit?action=graded").get_data(as_text=True)
+    assert only.count("<tr><td>") >= 1 and "<td>status</td>" not in only
+    second = admin.get("/staff/audit?page=2").get_data(as_text=True)
+    assert "Nyare" in second
+    assert signed_in(demo_app, "reviewer").get("/staff/audit").status_code == 404

@@ -36,3 +36,29 @@ def campaign(campaign_id: int):
                            status=status, sort=sort, descending=descending,
                            statuses=STATUSES, labels=LABELS,
                            ratings={r.id: r.label for r in q.ratings})
+
+
+PAGE_SIZE = 100
+
+
+@bp.get("/audit")
+@audience("admin")
+def audit_log():
+    """The audit trail, newest first, a page at a time; filtered by action if asked."""
+    from sqlalchemy import func, select
+
+    from ..store.models import AuditEvent
+
+    action = request.args.get("action", "").strip()[:60]
+    page = max(1, request.args.get("page", 1, type=int) or 1)
+    query = select(AuditEvent)
+    counter = select(func.count()).select_from(AuditEvent)
+    if action:
+        query = query.where(AuditEvent.action == action)
+        counter = counter.where(AuditEvent.action == action)
+    events = db().scalars(query.order_by(AuditEvent.id.desc())
+                          .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
+    total = db().scalar(counter)
+    actions = db().scalars(select(AuditEvent.action).distinct().order_by(AuditEvent.action))
+    return render_template("review/audit.html", events=events, page=page, action=action,
+                           actions=list(actions), total=total, size=PAGE_SIZE)

@@ -99,3 +99,25 @@ def test_audit_log_is_for_admins_and_pages_through_events(demo_app):
     second = admin.get("/staff/audit?page=2").get_data(as_text=True)
     assert "Nyare" in second
     assert signed_in(demo_app, "reviewer").get("/staff/audit").status_code == 404
+
+
+def test_staff_download_evidence_and_each_download_is_audited(demo_app):
+    from webapp.store.models import Attachment, AuditEvent
+
+    with demo_app.app_context(), demo_app.extensions["kedjekoll.sessions"]() as session:
+        attachment = session.scalars(select(Attachment)).first()
+    reviewer = signed_in(demo_app)
+    response = reviewer.get(f"/staff/files/{attachment.id}")
+    body = response.get_data()
+    response.close()
+    assert response.status_code == 200 and body.startswith(b"%PDF-")
+    assert response.headers["Content-Disposition"].startswith("attachment;")
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    with demo_app.app_context(), demo_app.extensions["kedjekoll.sessions"]() as session:
+        events = session.scalars(select(AuditEvent).where(
+            AuditEvent.action == "attachment.downloaded")).all()
+    assert [(e.object_id, e.actor.startswith("reviewer-")) for e in events] == [
+        (attachment.id, True)]
+    assert reviewer.get("/staff/files/999999").status_code == 404
+    anonymous = demo_app.test_client().get(f"/staff/files/{attachment.id}")
+    assert anonymous.status_code == 302

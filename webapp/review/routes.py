@@ -62,3 +62,26 @@ def audit_log():
     actions = db().scalars(select(AuditEvent.action).distinct().order_by(AuditEvent.action))
     return render_template("review/audit.html", events=events, page=page, action=action,
                            actions=list(actions), total=total, size=PAGE_SIZE)
+
+
+@bp.get("/files/<int:attachment_id>")
+@audience("staff")
+def download(attachment_id: int):
+    """Evidence for reviewers: always a download with the checked type; each one audited."""
+    from pathlib import Path
+
+    from flask import current_app, send_file
+    from flask_login import current_user
+
+    from ..store.audit import record
+    from ..store.files import file_path
+    from ..store.models import Attachment
+
+    attachment = db().get(Attachment, attachment_id)
+    if attachment is None:
+        abort(404)
+    record(db(), current_user.email, "attachment.downloaded", attachment,
+           response=attachment.response_id)
+    path = file_path(Path(current_app.config["RESPONSES_DIR"]) / "files", attachment.sha256)
+    return send_file(path, mimetype=attachment.media_type, as_attachment=True,
+                     download_name=attachment.original_name, max_age=0)

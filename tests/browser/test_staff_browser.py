@@ -13,8 +13,18 @@ from webapp.store.staff import add_user
 def test_staff_pages_pass_axe(browser, live, masks):
     from axe_playwright_python.sync_playwright import Axe
 
-    live.invite(masks, suppliers=3)
+    [(response_id, _), *_rest] = live.invite(masks, suppliers=3)
     with unit_of_work(live.app.extensions["kedjekoll.sessions"]) as session:
+        import random
+
+        from webapp.definitions.examples import example_answers
+        from webapp.store.models import Response
+        from webapp.store.responses import save_draft, submit
+
+        response = session.get(Response, response_id)
+        save_draft(session, response, example_answers(masks, random.Random(4),
+                                                      files_for=lambda _q: []), 0, "test")
+        submit(session, response, "axe-review", "test")
         add_user(session, "axe@region.example", "Axel Granskare", "admin", "test",
                  STAFF_PASSWORD)
         campaign_id = session.scalar(select(Campaign.id).order_by(Campaign.id.desc()))
@@ -29,6 +39,7 @@ def test_staff_pages_pass_axe(browser, live, masks):
     page.click("button[type=submit]")
     assert page.url.endswith("/staff/")
     for path in ("/staff/", f"/staff/campaigns/{campaign_id}", "/", "/staff/audit",
+                 f"/staff/responses/{response_id}",
                  "/questionnaires/ppe-masks-aprons"):
         page.goto(f"{live.url}{path}")
         violations = [(v["id"], [n["target"] for n in v["nodes"]][:3])

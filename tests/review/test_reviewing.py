@@ -1,0 +1,82 @@
+"""The review page: grades change the score, clarification requests, decisions."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import select
+
+from tests.conftest import signed_in
+from tests.review.test_tracking import demo_app  # noqa: F401  (the fixture)
+from webapp.store.models import Response, Review
+from webapp.store.responses import questionnaire_of
+
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+VERSION = re.compile(r'name="review_version" value="(\d*)"')
+
+
+def submitted(app, status="submitted"):
+    with app.app_context(), app.extensions["kedjekoll.sessions"]() as session:
+        response = session.scalars(select(Response).where(Response.status == status)).first()
+        q = questionnaire_of(response)
+        return response.id, q
+
+
+def form(client, response_id):
+    html = client.get(f"/staff/responses/{response_id}").get_data(as_text=True)
+    version = VERSION.search(html)
+    return html, {"csrf_token": CSRF.search(html).group(1),
+                  "review_version": version.group(1) if version else ""}
+
+
+def test_grading_then_deciding(demo_app):  # noqa: F811
+    response_id, q = submitted(demo_app)
+    reviewer = signed_in(demo_app)
+    html, data = form(reviewer, response_id)
+    assert "Flaggor" in html and 'class="flag flag-' in html
+    question = next(x for x in q.answerable() if x.rubric and f'name="grade-{x.id}"' in html)
+    top = max(level.points for level in q.rubrics[question.rubric].levels)
+    data.update({"action": "grade", f"grade-{question.id}": str(top),
+                 f"comment-{question.id}": "Tydligt beskrivet"})
+    assert reviewer.post(f"/staff/responses/{response_id}", data=data).status_code == 303
+    with demo_app.app_context(), demo_app.extensions["kedjekoll.sessions"]() as session:
+        response = session.get(Response, response_id)
+        review = session.scalar(select(Review).where(Review.response_id == response_id))
+        assert response.status == "in_review"
+        assert review.score["questions"][question.id]["points"] == top
+        assert {g.question_id: g.comment for g in review.grades}[question.id] == \
+            "Tydligt beskrivet"
+    html, data = form(reviewer, response_id)
+    assert reviewer.post(f"/staff/responses/{response_id}", data=dict(
+        data, action="accepted", justification="")).status_code == 303
+    with demo_app.app_context(), demo_app.extensions["kedjekoll.sessions"]() as session:
+        assert session.get(Response, response_id).status == "in_review"  # needs a reason
+    reviewer.post(f"/staff/responses/{response_id}", data=dict(
+        data, action="accepted", justification="Styrkt med revisioner."))
+    with demo_app.app_context(), demo_app.extensions["kedjekoll.sessions"]() as session:
+        assert session.get(Response, response_id).status == "accepted"
+
+
+def test_clarification_request_from_the_review_page(demo_app):  # noqa: F811
+    response_id, q = submitted(demo_app)
+    reviewer = signed_in(demo_app)
+    html, data = form(reviewer, response_id)
+    question = next(x for x in q.answerable() if f'name="ask-{x.id}"' in html)
+    data.update({"action": "clarify", f"ask-{question.id}": "Bifoga rapporten."})
+    assert reviewer.post(f"/staff/responses/{response_id}", data=data).status_code == 303
+    with demo_app.app_context(), demo_app.extensions["kedjekoll.sessions"]() as session:
+        response = session.get(Response, response_id)
+        assert response.status == "clarification_requested" and response.round == 2
+
+
+def test_a_stale_review_form_is_a_conflict(demo_app):  # noqa: F811
+    response_id, q = submitted(demo_app, "in_review")
+    first, second = signed_in(demo_app), signed_in(demo_app)
+    html, stale = form(second, response_id)
+    question = next(x for x in q.answerable() if x.rubric and f'name="grade-{x.id}"' in html)
+    _, fresh = form(first, response_id)
+    first.post(f"/staff/responses/{response_id}", data=dict(
+        fresh, action="grade", **{f"grade-{question.id}": "0"}))
+    late = second.post(f"/staff/responses/{response_id}", data=dict(
+        stale, action="grade", **{f"grade-{question.id}": "1"}), follow_redirects=True)
+    assert "Någon annan har ändrat granskningen" in late.get_data(as_text=True)

@@ -110,8 +110,10 @@ def _paths(site):
             continue
         path = (rule.rule.replace("<section_id>", "mapping").replace("<token>", "t" * 43)
                 .replace("<int:round_number>", "1").replace("<int:attachment_id>", "1")
-                .replace("<int:campaign_id>", "1")
+                .replace("<int:campaign_id>", "1").replace("<int:response_id>", "1")
                 .replace("<country>", "CN").replace("<questionnaire_id>", "gloves"))
+        path = re.sub(r"<int:[a-z_]+>", "1", path)
+        assert "<" not in path, path
         for method in rule.methods - {"HEAD", "OPTIONS"}:
             yield method, path
 

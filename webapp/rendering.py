@@ -15,8 +15,8 @@ from markupsafe import Markup
 from .definitions.fields import text_in
 from .definitions.questions import OTHER
 from .forms.places import countries, country_name, region_name
+from .i18n import LANGUAGES
 
-LANGUAGES = ("sv", "en")
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
 _ALLOWED_TAGS = {
     "p", "em", "strong", "ul", "ol", "li", "a", "code", "pre", "blockquote", "h2", "h3",

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.store.conftest import make_campaign
-from webapp.definitions import check_text, load_file
+from webapp.definitions import check_text
 from webapp.definitions.examples import example_answers
 from webapp.definitions.scoring import visibility
 from webapp.store.models import Answer, AuditEvent, Response, Submission
@@ -137,7 +137,8 @@ def test_each_transition_writes_one_audit_event(session, masks):
 
 def test_changed_definition_under_the_same_version_is_refused(session, masks):
     record_version(session, masks)
-    text = (load_file.__globals__["Path"](masks_path := _masks_path()).read_text("utf-8"))
+    masks_path = _masks_path()
+    text = masks_path.read_text("utf-8")
     changed = check_text(text.replace("max: 168", "max: 160", 1), str(masks_path))
     assert changed.questionnaire is not None
     assert changed.questionnaire.content_hash != masks.content_hash

@@ -13,7 +13,6 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from wtforms import (
-    Field,
     FieldList,
     FormField,
     MultipleFileField,
@@ -255,4 +254,4 @@ def adapter(question: QuestionBase) -> Adapter:
     return ADAPTERS[question.type]
 
 
-__all__ = ["ADAPTERS", "Conversion", "Field", "KEEP_SUFFIX", "OTHER_SUFFIX", "adapter"]
+__all__ = ["ADAPTERS", "Conversion", "KEEP_SUFFIX", "OTHER_SUFFIX", "adapter"]

@@ -278,6 +278,30 @@ class Deviation(Base):
     supplier_note: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    closed_at: Mapped[datetime | None] = mapped_column()
+
+    reports: Mapped[list[DeviationReport]] = relationship(
+        back_populates="deviation", cascade="all, delete-orphan",
+        order_by="DeviationReport.id")
+
+
+class DeviationReport(Base):
+    """One entry in a deviation's history: the supplier's progress or a reviewer's note."""
+
+    __tablename__ = "deviation_report"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    deviation_id: Mapped[int] = mapped_column(
+        ForeignKey("deviation.id", ondelete="CASCADE"), index=True)
+    by_supplier: Mapped[bool] = mapped_column()
+    author: Mapped[str] = mapped_column(String(300))
+    status: Mapped[str] = mapped_column(String(20))  # the deviation's status after it
+    note: Mapped[str] = mapped_column(Text)
+    attachment_id: Mapped[int | None] = mapped_column(
+        ForeignKey("attachment.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    deviation: Mapped[Deviation] = relationship(back_populates="reports")
 
 
 class AuditEvent(Base):

@@ -50,3 +50,46 @@ def test_write_transactions_begin_immediate(tmp_path):
         session.rollback()
     engine.dispose()
     assert [s for s in seen if s.startswith("BEGIN")] == ["BEGIN", "BEGIN IMMEDIATE"]
+
+
+
+def test_deviation_notes_survive_migration_0004_both_ways(fresh_url, masks):
+    """0004 turns the supplier's one note into the first report, and back on downgrade."""
+    from datetime import date, timedelta
+
+    from alembic import command
+    from sqlalchemy import text
+    from sqlalchemy.orm import Session
+
+    from tests.store.conftest import make_staff
+    from tests.store.test_reviews import submitted
+    from webapp.store import action_plans, reviews
+    from webapp.store.migrate import alembic_config, upgrade
+
+    engine = make_engine(fresh_url)
+    with Session(engine) as session:
+        _, response = submitted(session, masks)
+        reviewer = make_staff(session)
+        reviews.start_review(session, response, reviewer)
+        reviews.decide(session, response, "action_plan", "Brister", reviewer)
+        deviation = action_plans.add_deviation(session, response, "major", "Övertid", "VD",
+                                               date.today() + timedelta(30), reviewer)
+        action_plans.report_progress(session, response, deviation.id, "Schema ändrat",
+                                     "leverantören")
+        session.commit()
+        deviation_id = deviation.id
+
+    config = alembic_config(engine.url.render_as_string(hide_password=False))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0003")
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT supplier_note FROM deviation WHERE id = :i"),
+                                  {"i": deviation_id}).scalar() == "Schema ändrat"
+    upgrade(engine)
+    with engine.connect() as connection:
+        rows = connection.execute(text(
+            "SELECT by_supplier, status, note FROM deviation_report WHERE deviation_id = :i"),
+            {"i": deviation_id}).all()
+    engine.dispose()
+    assert [(bool(b), s, n) for b, s, n in rows] == [(True, "in_progress", "Schema ändrat")]

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import random
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
 from tests.store.conftest import make_campaign, make_staff
 from webapp.definitions.examples import example_answers
-from webapp.store import reviews
+from webapp.store import action_plans, reviews
 from webapp.store.responses import (
     NotEditable,
     carried_grades,
@@ -101,18 +101,26 @@ def test_decision_needs_a_justification_and_action_plan_items(session, masks):
     review = reviews.decide(session, response, "action_plan", "Avgifter har tagits ut.",
                             reviewer)
     assert response.status == "action_plan" and review.decided_at is not None
-    deviation = reviews.add_deviation(session, response, "critical",
-                                      "Rekryteringsavgifter återbetalas", "Fabrikschef",
-                                      date.today() + timedelta(60), reviewer)
+    deviation = action_plans.add_deviation(session, response, "critical",
+                                           "Rekryteringsavgifter återbetalas", "Fabrikschef",
+                                           date.today() + timedelta(60), reviewer)
     with pytest.raises(ValueError, match="severity"):
-        reviews.add_deviation(session, response, "huge", "x", "y", date.today(), reviewer)
+        action_plans.add_deviation(session, response, "huge", "x", "y", date.today(), reviewer)
     with pytest.raises(ValueError, match="not closed"):
-        reviews.close_action_plan(session, response, reviewer)
-    reviews.update_deviation(session, response, deviation.id, SUPPLIER, status="in_progress",
-                             supplier_note="Hälften återbetalt")
-    reviews.update_deviation(session, response, deviation.id, reviewer.email, status="closed")
-    reviews.close_action_plan(session, response, reviewer)
+        action_plans.close_action_plan(session, response, reviewer)
+    action_plans.report_progress(session, response, deviation.id, "Hälften återbetalt", SUPPLIER)
+    assert deviation.status == "in_progress" and deviation.closed_at is None
+    action_plans.set_status(session, response, deviation.id, "closed", "Kvitton granskade",
+                            reviewer)
+    assert deviation.closed_at is not None
+    assert [(r.by_supplier, r.status, r.note) for r in deviation.reports] == [
+        (True, "in_progress", "Hälften återbetalt"), (False, "closed", "Kvitton granskade")]
+    with pytest.raises(ValueError, match="already closed"):
+        action_plans.report_progress(session, response, deviation.id, "Mer", SUPPLIER)
+    action_plans.close_action_plan(session, response, reviewer)
     assert response.status == "accepted"
+    with pytest.raises(action_plans.PlanClosed):
+        action_plans.add_deviation(session, response, "minor", "x", "y", date.today(), reviewer)
 
 
 def test_deviation_of_another_response_is_not_found(session, masks):
@@ -122,9 +130,12 @@ def test_deviation_of_another_response_is_not_found(session, masks):
     for response in (first, second):
         reviews.start_review(session, response, reviewer)
         reviews.decide(session, response, "action_plan", "Brister", reviewer)
-    deviation = reviews.add_deviation(session, first, "minor", "x", "y", date.today(), reviewer)
+    deviation = action_plans.add_deviation(session, first, "minor", "x", "y", date.today(),
+                                           reviewer)
     with pytest.raises(LookupError):
-        reviews.update_deviation(session, second, deviation.id, SUPPLIER, status="closed")
+        action_plans.report_progress(session, second, deviation.id, "klart", SUPPLIER)
+    with pytest.raises(LookupError):
+        action_plans.set_status(session, second, deviation.id, "closed", "", reviewer)
 
 
 def test_campaign_summary_counts_statuses_ratings_and_flags(session, masks):
@@ -164,3 +175,25 @@ def test_audit_events_cannot_be_changed_or_deleted(session, masks):
     with pytest.raises(AuditTrailIsAppendOnly), session.begin_nested():
         session.delete(event)
         session.flush()
+
+
+def test_traffic_light_follows_deadlines_and_closing():
+    from webapp.store.models import Deviation
+
+    today = date(2026, 11, 22)
+    due = Deviation(severity="major", description="x", owner="y", status="open",
+                    deadline=today + timedelta(10))
+    late = Deviation(severity="minor", description="x", owner="y", status="in_progress",
+                     deadline=today - timedelta(1))
+    assert action_plans.traffic_light([], today) == "green"
+    assert action_plans.traffic_light([due], today) == "yellow"
+    assert action_plans.traffic_light([due, late], today) == "red"
+    assert action_plans.is_overdue(late, today) and not action_plans.is_overdue(due, today)
+    late.status = "closed"
+    late.closed_at = datetime(2026, 11, 23, 9, tzinfo=UTC)
+    assert not action_plans.is_overdue(late, today)
+    assert action_plans.traffic_light([late], today) == "red"  # fixed, but not in time
+    late.closed_at = datetime(2026, 11, 20, 9, tzinfo=UTC)
+    assert action_plans.traffic_light([late], today) == "green"
+    summary = action_plans.summary([due, late], today)
+    assert (summary.total, summary.closed, summary.overdue, summary.light) == (2, 1, 0, "yellow")

@@ -21,7 +21,7 @@ from werkzeug.security import generate_password_hash
 from ..definitions import Catalogue, Questionnaire
 from ..definitions.examples import example_answers
 from ..definitions.questions import AnswerBase, RegionQuestion, TableQuestion, TextareaQuestion
-from . import reviews
+from . import action_plans, reviews
 from .files import attach, store_bytes
 from .models import Campaign, Contact, Contract, StaffUser, Supplier
 from .responses import invite, save_draft, submit
@@ -232,10 +232,9 @@ def _play(session: Session, q: Questionnaire, response, status: str, index: int,
                              "ska ske.", 60),
                 ("major", "Övertid över 60 timmar per vecka under högsäsong.", 90),
                 ("minor", "Arbetsavtal saknas på arbetstagarnas eget språk.", -5)):
-            deviation = reviews.add_deviation(session, response, severity, text,
-                                              "Leverantörens hållbarhetschef",
-                                              today + timedelta(days=days), reviewer)
+            deviation = action_plans.add_deviation(session, response, severity, text,
+                                                   "Leverantörens hållbarhetschef",
+                                                   today + timedelta(days=days), reviewer)
             if severity == "minor":
-                reviews.update_deviation(session, response, deviation.id, supplier_actor,
-                                         status="in_progress",
-                                         supplier_note="Översättning beställd.")
+                action_plans.report_progress(session, response, deviation.id,
+                                             "Översättning beställd.", supplier_actor)

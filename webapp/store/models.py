@@ -275,7 +275,6 @@ class Deviation(Base):
     owner: Mapped[str] = mapped_column(String(200))
     deadline: Mapped[date] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(20), default="open")  # open|in_progress|closed
-    supplier_note: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column()

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Any
-
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -12,7 +9,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from ..definitions.questions import AnswerBase
 from ..definitions.scoring import score
 from .audit import record
-from .models import Deviation, Grade, Response, Review, StaffUser, Submission, utcnow
+from .models import Grade, Response, Review, StaffUser, Submission, utcnow
 from .responses import questionnaire_of, score_record
 from .status import (
     ACCEPTED,
@@ -24,9 +21,6 @@ from .status import (
     SUBMITTED,
     transition,
 )
-
-SEVERITIES = ("minor", "major", "critical")
-DEVIATION_STATUSES = ("open", "in_progress", "closed")
 
 
 class ReviewConflict(Exception):
@@ -170,54 +164,5 @@ def decide(session: Session, response: Response, decision: str, justification: s
     return review
 
 
-def add_deviation(session: Session, response: Response, severity: str, description: str,
-                  owner: str, deadline: date, actor: StaffUser) -> Deviation:
-    if response.status != ACTION_PLAN:
-        raise ValueError("deviations belong to a response with an action plan")
-    if severity not in SEVERITIES:
-        raise ValueError(f"severity must be one of {', '.join(SEVERITIES)}")
-    if not description.strip() or not owner.strip():
-        raise ValueError("a deviation needs a description and an owner")
-    deviation = Deviation(response_id=response.id, severity=severity,
-                          description=description.strip(), owner=owner.strip(),
-                          deadline=deadline)
-    session.add(deviation)
-    session.flush()
-    record(session, actor.email, "deviation.added", deviation, response=response.id,
-           severity=severity)
-    return deviation
-
-
-def update_deviation(session: Session, response: Response, deviation_id: int, actor: str,
-                     **changes: Any) -> Deviation:
-    """Change status (open, in_progress, closed) or the supplier's progress note."""
-    deviation = session.scalar(select(Deviation).where(
-        Deviation.id == deviation_id, Deviation.response_id == response.id)
-        .with_for_update())
-    if deviation is None:
-        raise LookupError("no such deviation on this response")
-    status = changes.get("status")
-    if status is not None and status not in DEVIATION_STATUSES:
-        raise ValueError(f"status must be one of {', '.join(DEVIATION_STATUSES)}")
-    old = {k: getattr(deviation, k) for k in changes if k in ("status", "supplier_note")}
-    for key in old:
-        setattr(deviation, key, changes[key])
-    deviation.updated_at = utcnow()
-    record(session, actor, "deviation.updated", deviation, old=old,
-           new={k: changes[k] for k in old})
-    session.flush()
-    return deviation
-
-
-def close_action_plan(session: Session, response: Response, actor: StaffUser) -> None:
-    """Accept a response whose deviations are all closed."""
-    open_items = session.scalars(select(Deviation.id).where(
-        Deviation.response_id == response.id, Deviation.status != "closed")).all()
-    if open_items:
-        raise ValueError(f"{len(open_items)} deviations are not closed yet")
-    transition(session, response, ACCEPTED, actor.email)
-
-
-__all__ = ["ACCEPTED", "ACTION_PLAN", "REJECTED", "SEVERITIES", "add_deviation",
-           "close_action_plan", "current_review", "decide", "grade", "request_clarification",
-           "start_review", "update_deviation"]
+__all__ = ["ACCEPTED", "ACTION_PLAN", "REJECTED", "current_review", "decide", "grade",
+           "request_clarification", "start_review"]

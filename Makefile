@@ -20,7 +20,7 @@ $(MO): webapp/translations/sv/LC_MESSAGES/messages.po $(STAMP)
 	$(BIN)/pybabel compile --statistics -d webapp/translations -l sv
 
 translations: $(STAMP)
-	$(BIN)/pybabel extract -F babel.cfg -o messages.pot . && \
+	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext -o messages.pot . && \
 	$(BIN)/pybabel update -i messages.pot -d webapp/translations -l sv --no-fuzzy-matching && \
 	rm messages.pot
 

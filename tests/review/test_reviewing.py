@@ -47,8 +47,12 @@ def test_grading_then_deciding(demo_app):  # noqa: F811
         assert {g.question_id: g.comment for g in review.grades}[question.id] == \
             "Tydligt beskrivet"
     html, data = form(reviewer, response_id)
-    assert reviewer.post(f"/staff/responses/{response_id}", data=dict(
-        data, action="accepted", justification="")).status_code == 303
+    refused = reviewer.post(f"/staff/responses/{response_id}", data=dict(
+        data, action="accepted", justification="", **{
+            f"comment-{question.id}": "Ändrad kommentar", f"ask-{question.id}": "Utkast"}))
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and "Skriv en motivering till beslutet." in page
+    assert 'value="Ändrad kommentar"' in page and ">Utkast</textarea>" in page  # kept
     with demo_app.app_context(), demo_app.extensions["kedjekoll.sessions"]() as session:
         assert session.get(Response, response_id).status == "in_review"  # needs a reason
     reviewer.post(f"/staff/responses/{response_id}", data=dict(
@@ -78,5 +82,12 @@ def test_a_stale_review_form_is_a_conflict(demo_app):  # noqa: F811
     first.post(f"/staff/responses/{response_id}", data=dict(
         fresh, action="grade", **{f"grade-{question.id}": "0"}))
     late = second.post(f"/staff/responses/{response_id}", data=dict(
-        stale, action="grade", **{f"grade-{question.id}": "1"}), follow_redirects=True)
-    assert "Någon annan har ändrat granskningen" in late.get_data(as_text=True)
+        stale, action="grade", **{f"grade-{question.id}": "1",
+                                  f"comment-{question.id}": "Min bedömning"}))
+    page = late.get_data(as_text=True)
+    assert late.status_code == 409 and "Någon annan har ändrat granskningen" in page
+    assert 'value="Min bedömning"' in page  # what the second reviewer typed is still there
+    with demo_app.app_context(), demo_app.extensions["kedjekoll.sessions"]() as session:
+        review = session.scalar(select(Review).where(Review.response_id == response_id,
+                                                     Review.decision.is_(None)))
+        assert {g.question_id: g.points for g in review.grades}[question.id] == 0

@@ -1,7 +1,7 @@
-"""Reviewers: tracking dashboards (and, to come, grading and decisions)."""
+"""Staff pages: tracking, reviewing, action plans."""
 
 from flask import Blueprint
 
 bp = Blueprint("review", __name__, template_folder="templates", url_prefix="/staff")
 
-from . import routes  # noqa: E402,F401  (registers the views)
+from . import action_plan, reviewing, routes  # noqa: E402,F401  (registers the views)

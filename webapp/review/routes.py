@@ -4,24 +4,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
-from flask_babel import gettext as _
+from flask import abort, current_app, render_template, request, send_file
 from flask_login import current_user
 from sqlalchemy import func, select
 
 from ..access import audience
 from ..database import db
-from ..definitions.scoring import visibility
-from ..store import reviews
 from ..store.audit import record
 from ..store.files import file_path
-from ..store.models import Attachment, AuditEvent, Campaign, Response
-from ..store.responses import questionnaire_of, submissions
-from ..store.reviews import current_review
-from ..store.status import LABELS, STATUSES, SUBMITTED
+from ..store.models import Attachment, AuditEvent, Campaign
+from ..store.status import LABELS, STATUSES
 from ..store.tracking import SORTS, by_contract, campaign_lines, overview
 from ..store.versions import definition
-from ..supplier.flow import attachments_of
 from . import bp
 
 
@@ -121,96 +115,3 @@ def download(attachment_id: int):
         download_name=attachment.original_name,
         max_age=0,
     )
-
-
-def _response_or_404(response_id: int):
-
-    found = db().get(Response, response_id)
-    if found is None:
-        abort(404)
-    return found
-
-
-@bp.get("/responses/<int:response_id>")
-@audience("staff")
-def response_page(response_id: int):
-    """A response for review: flags first, then the answers with points, grades and asks."""
-
-    response = _response_or_404(response_id)
-    q = questionnaire_of(response)
-    rounds = submissions(db(), response)
-    latest = rounds[-1] if rounds else None
-    review = current_review(db(), response)
-    grades = {g.question_id: g for g in review.grades} if review else {}
-    score = review.score if review and review.score else latest.score if latest else None
-    seen = visibility(q, latest.answers) if latest else None
-    return render_template(
-        "review/response.html",
-        response=response,
-        q=q,
-        rounds=rounds,
-        latest=latest,
-        review=review,
-        grades=grades,
-        score=score,
-        seen=seen,
-        attachments=attachments_of(db(), response),
-        labels=LABELS,
-        flags={f.id: f for f in q.flags},
-    )
-
-
-@bp.post("/responses/<int:response_id>")
-@audience("staff")
-def review_action(response_id: int):
-    """Save grades, ask for clarification, or decide: one form, one unit of work."""
-
-    response = _response_or_404(response_id)
-    q = questionnaire_of(response)
-    reviewer = current_user.user
-    action = request.form.get("action", "grade")
-    expected = request.form.get("review_version", type=int)
-    try:
-        if response.status == SUBMITTED:
-            reviews.start_review(db(), response, reviewer)
-            expected = None
-        if action == "grade":
-            for question in q.answerable():
-                if not question.rubric:
-                    continue
-                raw = request.form.get(f"grade-{question.id}")
-                comment = request.form.get(f"comment-{question.id}", "").strip() or None
-                if raw is None and comment is None:
-                    continue
-                points = float(raw) if raw not in (None, "") else None
-                review = reviews.grade(
-                    db(), response, question.id, points, comment, reviewer, expected
-                )
-                expected = review.version
-            flash(_("Grades saved."), "saved")
-        elif action == "clarify":
-            asks = {x.id: request.form.get(f"ask-{x.id}", "") for x in q.answerable()}
-            reviews.request_clarification(db(), response, asks, reviewer, expected)
-            flash(_("The supplier has been asked to clarify."), "saved")
-        elif action in ("accepted", "action_plan", "rejected"):
-            reviews.decide(
-                db(), response, action, request.form.get("justification", ""), reviewer, expected
-            )
-            flash(_("Decision saved."), "saved")
-        else:
-            abort(400)
-    except reviews.ReviewConflict:
-        db().rollback()
-        flash(
-            _(
-                "Someone else changed this review. Your changes were not saved; look again "
-                "and repeat them."
-            ),
-            "error",
-        )
-        return redirect(url_for("review.response_page", response_id=response_id), 303)
-    except ValueError as exc:  # a justification or question missing, a bad grade
-        db().rollback()
-        flash(str(exc), "error")
-        return redirect(url_for("review.response_page", response_id=response_id), 303)
-    return redirect(url_for("review.response_page", response_id=response_id), 303)

@@ -29,6 +29,8 @@ from ..definitions.expressions import is_answered
 from ..definitions.scoring import visibility
 from ..forms.places import regions
 from ..forms.sections import place_errors, section_form
+from ..store.action_plans import deviations_of
+from ..store.action_plans import summary as plan_summary
 from ..store.files import file_path
 from ..store.models import Attachment
 from ..store.responses import (
@@ -83,7 +85,8 @@ def start():
         states=section_states(q, answers), days_left=days_left,
         status_label=LABELS[response.status], editable=response.status in EDITABLE,
         requests=clarification_requests(db(), response),
-        rounds=submissions(db(), response))
+        rounds=submissions(db(), response),
+        plan=plan_summary(deviations_of(db(), response)))
 
 
 def _section(section_id: str):

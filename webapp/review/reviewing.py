@@ -1,0 +1,243 @@
+"""The review page: one response's rounds, flags, answers, grades, decision and action plan.
+
+A reviewer reads any submitted round (`?round=N`), sees per question what changed since
+the round before and what was asked, grades the latest round with the rubric (the score
+follows as grades are chosen, through `live_score`, and again after saving), asks for
+clarification, and decides. A form that cannot be saved is shown again with everything
+typed still in it.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import format_decimal
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from ..access import audience
+from ..database import db
+from ..definitions.fields import text_in
+from ..definitions.questions import AnswerBase
+from ..definitions.rounds import changed_questions
+from ..definitions.scoring import score, visibility
+from ..rendering import current_language
+from ..store import reviews
+from ..store.action_plans import deviations_of
+from ..store.action_plans import summary as plan_summary
+from ..store.models import Response, Review
+from ..store.responses import questionnaire_of, submissions
+from ..store.status import ACTION_PLAN, IN_REVIEW, LABELS, SUBMITTED
+from ..supplier.flow import attachments_of
+from . import bp
+
+DECISION_ACTIONS = ("accepted", "action_plan", "rejected")
+
+
+class UnknownLevel(ValueError):
+    """A posted grade that is not one of the rubric's levels; the message is translated."""
+
+
+def response_or_404(response_id: int) -> Response:
+    found = db().get(Response, response_id)
+    if found is None:
+        abort(404)
+    return found
+
+
+def render_review(response: Response, *, typed: Any = None, plan_form: Any = None,
+                  status: int = 200, problems: list[str] | None = None):
+    """The review page of `response`, for the round asked for (default: the latest)."""
+    q = questionnaire_of(response)
+    rounds = submissions(db(), response)
+    wanted = request.args.get("round", type=int)
+    shown = next((s for s in rounds if s.round == wanted), None) if wanted else (
+        rounds[-1] if rounds else None)
+    if wanted and shown is None:
+        abort(404)
+    by_round = {r.round: r for r in db().scalars(
+        select(Review).where(Review.response_id == response.id)
+        .options(selectinload(Review.grades)))}
+    context: dict[str, Any] = {}
+    if shown is not None:
+        index = rounds.index(shown)
+        previous = rounds[index - 1] if index else None
+        review = by_round.get(shown.round)
+        asked_review = by_round.get(previous.round) if previous else None
+        context = dict(
+            shown=shown,
+            is_latest=shown is rounds[-1],
+            previous=previous,
+            review=review,
+            grades={g.question_id: g for g in review.grades} if review else {},
+            score=review.score if review and review.score else shown.score,
+            seen=visibility(q, shown.answers),
+            earlier=visibility(q, previous.answers) if previous else None,
+            changed=set(changed_questions(q, previous.answers, shown.answers))
+            if previous else set(),
+            asked={g.question_id: g.clarification for g in asked_review.grades
+                   if g.clarification} if asked_review else {},
+        )
+    history = []
+    for i, s in enumerate(rounds):
+        r = by_round.get(s.round)
+        history.append(dict(
+            submission=s,
+            changed=len(changed_questions(q, rounds[i - 1].answers, s.answers)) if i else None,
+            asked=sum(1 for g in r.grades if g.clarification) if r else 0,
+            decision=r.decision if r else None,
+            total=r.total if r and r.total is not None else s.total,
+        ))
+    deviations = deviations_of(db(), response)
+    open_for_grading = (shown is not None and context["is_latest"]
+                        and response.status in (SUBMITTED, IN_REVIEW)
+                        and shown.round == response.round)
+    return render_template(
+        "review/response.html",
+        response=response,
+        q=q,
+        rounds=rounds,
+        history=history,
+        open=open_for_grading,
+        attachments=attachments_of(db(), response),
+        labels=LABELS,
+        flags={f.id: f for f in q.flags},
+        ratings={r.id: r.label for r in q.ratings},
+        typed=typed or {},
+        problems=problems or [],
+        deviations=deviations,
+        plan=plan_summary(deviations),
+        plan_open=response.status == ACTION_PLAN,
+        plan_form=plan_form,
+        today=datetime.now(UTC).date(),
+        **context,
+    ), status
+
+
+@bp.get("/responses/<int:response_id>")
+@audience("staff")
+def response_page(response_id: int):
+    """A response for review: flags first, then the answers with points, grades and asks."""
+    return render_review(response_or_404(response_id))
+
+
+def _posted_grades(q, form) -> dict[str, float | None]:
+    """Rubric levels chosen in the form; ValueError names a level that is not in the rubric."""
+    chosen: dict[str, float | None] = {}
+    for question in q.answerable():
+        if not question.rubric or question.rubric not in q.rubrics:
+            continue
+        raw = form.get(f"grade-{question.id}")
+        if raw is None:
+            continue
+        if raw == "":
+            chosen[question.id] = None
+            continue
+        levels = {level.points for level in q.rubrics[question.rubric].levels}
+        try:
+            points = float(raw)
+        except ValueError:
+            points = None
+        if points not in levels:
+            raise UnknownLevel(_("Choose one of the rubric's levels for “%(q)s”.",
+                                 q=text_in(question.label, current_language())))
+        chosen[question.id] = points
+    return chosen
+
+
+@bp.post("/responses/<int:response_id>/score")
+@audience("staff")
+def live_score(response_id: int):
+    """The score and rating the chosen grades would give; saves nothing.
+
+    The review page's script posts the grading form here whenever a grade changes.
+    """
+    response = response_or_404(response_id)
+    q = questionnaire_of(response)
+    latest = reviews.latest_submission(db(), response)
+    if latest is None:
+        abort(404)
+    review = reviews.current_review(db(), response)
+    grades = {g.question_id: g.points for g in review.grades} if review else {}
+    try:
+        grades.update(_posted_grades(q, request.form))
+    except UnknownLevel as exc:
+        return jsonify(error=str(exc)), 400
+    result = score(q, latest.answers, {k: v for k, v in grades.items() if v is not None})
+    labels = {r.id: r.label for r in q.ratings}
+    lang = current_language()
+    rating = labels.get(result.rating) if result.rating else None
+    return jsonify(
+        total=result.total,
+        total_text=format_decimal(result.total) if result.total is not None else "—",
+        rating=result.rating,
+        rating_text=text_in(rating, lang, "sv") if rating else "—",
+        provisional=result.provisional,
+    )
+
+
+def _grade(q, response, reviewer, expected: int | None) -> None:
+    chosen = _posted_grades(q, request.form)
+    for question in q.answerable():
+        if not isinstance(question, AnswerBase) or not question.rubric:
+            continue
+        comment = request.form.get(f"comment-{question.id}", "").strip() or None
+        if question.id not in chosen and comment is None:
+            continue
+        review = reviews.grade(db(), response, question.id, chosen.get(question.id), comment,
+                               reviewer, expected)
+        expected = review.version
+
+
+@bp.post("/responses/<int:response_id>")
+@audience("staff")
+def review_action(response_id: int):
+    """Save grades, ask for clarification, or decide: one form, one unit of work."""
+    response = response_or_404(response_id)
+    q = questionnaire_of(response)
+    reviewer = current_user.user
+    action = request.form.get("action", "grade")
+    if action not in ("grade", "clarify", *DECISION_ACTIONS):
+        abort(400)
+    expected = request.form.get("review_version", type=int)
+    problem = None
+    if action == "clarify" and not any(
+            request.form.get(f"ask-{x.id}", "").strip() for x in q.answerable()):
+        problem = _("Write what the supplier should clarify on at least one question.")
+    elif action in DECISION_ACTIONS and not request.form.get("justification", "").strip():
+        problem = _("Write a justification for the decision.")
+    if problem:
+        return render_review(response, typed=request.form, problems=[problem], status=422)
+    try:
+        if response.status == SUBMITTED:
+            reviews.start_review(db(), response, reviewer)
+            expected = None
+        if action == "grade":
+            _grade(q, response, reviewer, expected)
+            flash(_("Grades saved."), "saved")
+        elif action == "clarify":
+            asks = {x.id: request.form.get(f"ask-{x.id}", "") for x in q.answerable()}
+            reviews.request_clarification(db(), response, asks, reviewer, expected)
+            flash(_("The supplier has been asked to clarify."), "saved")
+        else:
+            reviews.decide(db(), response, action, request.form.get("justification", ""),
+                           reviewer, expected)
+            flash(_("Decision saved."), "saved")
+    except reviews.ReviewConflict:
+        db().rollback()
+        return render_review(response, typed=request.form, status=409, problems=[_(
+            "Someone else changed this review while you worked. Nothing of yours was saved: "
+            "what you typed is kept below; compare it with the saved grades and save again.")])
+    except UnknownLevel as exc:
+        db().rollback()
+        return render_review(response, typed=request.form, status=422, problems=[str(exc)])
+    except ValueError:  # the status changed under us (another reviewer decided)
+        db().rollback()
+        return render_review(response, typed=request.form, status=422, problems=[_(
+            "This response cannot be changed in its current status (%(status)s).",
+            status=LABELS[response.status][current_language()])])
+    return redirect(url_for("review.response_page", response_id=response_id), 303)

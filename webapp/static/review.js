@@ -1,0 +1,36 @@
+/* The review page, improved when JavaScript runs: as soon as a grade is chosen, the
+   score and rating shown at the top follow (the server scores the chosen grades without
+   saving them). Without JavaScript they follow after "Save grades". */
+(function () {
+  "use strict";
+  var form = document.getElementById("review-form");
+  var summary = document.getElementById("error-summary");
+  if (summary) summary.focus();
+  if (!form) return;
+  var total = document.getElementById("live-total");
+  var rating = document.getElementById("live-rating");
+  var provisional = document.getElementById("live-provisional");
+  var note = document.getElementById("live-note");
+  var pending = 0;
+
+  function rescore() {
+    var asked = ++pending;
+    var data = new FormData(form);
+    fetch(form.getAttribute("data-score-url"), {
+      method: "POST", body: data, credentials: "same-origin",
+      headers: { "Accept": "application/json" }
+    }).then(function (response) {
+      return response.ok ? response.json() : null;
+    }).then(function (body) {
+      if (!body || asked !== pending) return;
+      if (total) total.textContent = body.total_text;
+      if (rating) rating.textContent = body.rating_text;
+      if (provisional) provisional.textContent = body.provisional ?
+        " (" + form.getAttribute("data-provisional-label") + ")" : "";
+      if (note) note.textContent = form.getAttribute("data-unsaved-label");
+    }).catch(function () { /* the score still follows after saving */ });
+  }
+  form.querySelectorAll("select.grade").forEach(function (el) {
+    el.addEventListener("change", rescore);
+  });
+})();

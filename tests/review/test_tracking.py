@@ -121,3 +121,18 @@ def test_staff_download_evidence_and_each_download_is_audited(demo_app):
     assert reviewer.get("/staff/files/999999").status_code == 404
     anonymous = demo_app.test_client().get(f"/staff/files/{attachment.id}")
     assert anonymous.status_code == 302
+
+
+def test_action_plans_show_their_traffic_light(demo_app):
+    """The demo's action plans have a deviation past its deadline: red, in words too."""
+    client = signed_in(demo_app)
+    with demo_app.app_context(), demo_app.extensions["kedjekoll.sessions"]() as session:
+        planned = session.scalars(select(Response).where(Response.status == "action_plan")).all()
+        campaign_ids = {r.campaign_id for r in planned}
+    assert planned
+    html = client.get("/staff/").get_data(as_text=True)
+    assert "Åtgärdsplaner" in html
+    assert len(re.findall(r'<span class="light light-red">röd</span> \d+', html)) >= 2
+    campaign = client.get(f"/staff/campaigns/{min(campaign_ids)}").get_data(as_text=True)
+    assert re.search(r'class="light light-red" href="/staff/responses/\d+#plan">röd</a>',
+                     campaign)

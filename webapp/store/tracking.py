@@ -14,7 +14,8 @@ from typing import Any
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
-from .models import Campaign, Contract, Response, StaffUser, Submission, Supplier
+from .action_plans import traffic_light
+from .models import Campaign, Contract, Deviation, Response, StaffUser, Submission, Supplier
 from .status import ANSWERED, is_overdue
 
 
@@ -31,6 +32,7 @@ class CampaignLine:
     ratings: Counter = field(default_factory=Counter)
     red: int = 0
     amber: int = 0
+    plans: Counter = field(default_factory=Counter)  # action plans by traffic light
 
 
 def _latest():
@@ -38,8 +40,24 @@ def _latest():
             .group_by(Submission.response_id).subquery())
 
 
+def plan_lights(session: Session, campaign_id: int | None = None,
+                today: date | None = None) -> dict[int, tuple[int, str]]:
+    """{response id: (campaign id, traffic light)} for every response with deviations.
+
+    One query, for one campaign or all of them.
+    """
+    query = (select(Deviation, Response.campaign_id)
+             .join(Response, Response.id == Deviation.response_id))
+    if campaign_id is not None:
+        query = query.where(Response.campaign_id == campaign_id)
+    grouped: dict[int, tuple[int, list[Deviation]]] = {}
+    for deviation, cid in session.execute(query):
+        grouped.setdefault(deviation.response_id, (cid, []))[1].append(deviation)
+    return {rid: (cid, traffic_light(items, today)) for rid, (cid, items) in grouped.items()}
+
+
 def overview(session: Session, today: date | None = None) -> list[CampaignLine]:
-    """Every campaign with its counts per status, overdue, ratings and flags."""
+    """Every campaign with its counts per status, overdue, ratings, flags and action plans."""
     latest = _latest()
     rows = session.execute(
         select(Campaign.id, Campaign.name, Contract.name, Campaign.deadline, Response.status,
@@ -63,6 +81,9 @@ def overview(session: Session, today: date | None = None) -> list[CampaignLine]:
             line.ratings[rating] += 1
         line.red += bool(red)
         line.amber += bool(amber)
+    for cid, light in plan_lights(session, today=today).values():
+        if cid in lines:
+            lines[cid].plans[light] += 1
     return list(lines.values())
 
 
@@ -76,6 +97,7 @@ def by_contract(lines: list[CampaignLine]) -> dict[str, CampaignLine]:
             setattr(total, name, getattr(total, name) + getattr(line, name))
         total.by_status.update(line.by_status)
         total.ratings.update(line.ratings)
+        total.plans.update(line.plans)
     return dict(sorted(totals.items()))
 
 
@@ -92,6 +114,7 @@ class SupplierLine:
     amber: int
     reviewer: str | None
     overdue: bool
+    plan: str | None = None  # traffic light of the action plan, if there is one
 
 
 SORTS = {"supplier": Supplier.name, "status": Response.status, "score": Submission.total,
@@ -119,10 +142,12 @@ def campaign_lines(session: Session, campaign: Campaign, status: str | None = No
                        Supplier.name))
     if status:
         query = query.where(Response.status == status)
+    lights = plan_lights(session, campaign.id, today)
     lines = []
     for (rid, supplier, state, saved, invited, submitted, total, rating, red, amber,
          reviewer) in session.execute(query):
         lines.append(SupplierLine(rid, supplier, state, saved or invited, submitted, total,
                                   rating, red or 0, amber or 0, reviewer,
-                                  is_overdue(state, campaign.deadline, today)))
+                                  is_overdue(state, campaign.deadline, today),
+                                  lights[rid][1] if rid in lights else None))
     return lines

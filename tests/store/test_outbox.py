@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import date, timedelta
 
 import pytest
@@ -112,3 +113,35 @@ def test_a_supplier_without_contacts_gets_no_mail(session, masks):
     session.expire(response.supplier, ["contacts"])
     assert outbox.queue_invitation(session, response, compose, "staff") is None
     assert session.scalar(select(OutboxMessage.id)) is None
+
+
+def test_two_senders_at_once_send_each_mail_once(fresh_url, masks, smtp):
+    from webapp.mailer import MailSettings, queue_invitations, send_pending
+    from webapp.store.db import make_engine, session_factory, unit_of_work
+
+    settings = MailSettings.from_config(smtp.config())
+    engine = make_engine(fresh_url)
+    factory = session_factory(engine)
+    with unit_of_work(factory) as session:
+        campaign, invitations = make_campaign(session, masks, suppliers=8)
+        queue_invitations(session, campaign, [r for r, _ in invitations], "staff", settings)
+    start = threading.Barrier(2)
+    reports = []
+
+    def sender(name: str) -> None:
+        with factory() as session:
+            start.wait()
+            reports.append(send_pending(session, settings, name))
+
+    threads = [threading.Thread(target=sender, args=(f"sender-{n}",)) for n in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    with factory() as session:
+        rows = session.scalars(select(OutboxMessage)).all()
+    engine.dispose()
+    assert sum(r.sent for r in reports) == 8 and sum(r.failed for r in reports) == 0
+    assert sorted(m["To"] for m in smtp.messages) == sorted(
+        c.email for r, _ in invitations for c in r.supplier.contacts)
+    assert all(row.sent_at is not None and row.attempts == 1 for row in rows)

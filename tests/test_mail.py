@@ -216,3 +216,13 @@ def test_tokens_never_reach_logs_outbox_rows_or_audit_events(world, smtp, caplog
     assert "{link}" in stored and {"mail.queued", "mail.sent"} <= actions
     for token in tokens:
         assert token not in logged and token not in stored and token not in audit
+
+
+def test_an_unknown_smtp_security_stops_the_app_and_the_command(tmp_path):
+    from webapp.config import ConfigError
+
+    with pytest.raises(ConfigError, match="KEDJEKOLL_SMTP_SECURITY"):
+        create_app({"TESTING": True, "RESPONSES_DIR": tmp_path, "SMTP_SECURITY": "tls"})
+    result = CliRunner().invoke(main, ["outbox", "send"], env={
+        "KEDJEKOLL_RESPONSES_DIR": str(tmp_path), "KEDJEKOLL_SMTP_SECURITY": "tls"})
+    assert result.exit_code == 2 and "KEDJEKOLL_SMTP_SECURITY" in result.output

@@ -71,6 +71,8 @@ def load(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
     """The app's configuration; raises ConfigError when it would be unsafe to run."""
     config = environment()
     config.update(overrides or {})
+    if str(config.get("SMTP_SECURITY")).lower() not in ("none", "starttls", "ssl"):
+        raise ConfigError("KEDJEKOLL_SMTP_SECURITY must be none, starttls or ssl.")
     relaxed = config.get("DEBUG") or config.get("TESTING") or config.get("DEV")
     if relaxed:
         config["SESSION_COOKIE_SECURE"] = False

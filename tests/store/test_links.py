@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
@@ -25,6 +25,8 @@ def test_every_link_of_a_response_opens_it_until_a_lost_link_revokes_them(sessio
     assert [link.token_hash for link in links] == [hash_token(first), hash_token(second)]
     assert by_link(session, response.id, links[0].id) is response
     assert by_link(session, other.id, links[0].id) is None  # a link names one response only
+    after = links[0].expires_at + timedelta(seconds=1)
+    assert by_link(session, response.id, links[0].id, now=after) is None  # sessions end too
 
     third = new_token(session, response, "staff@example.org")
     assert by_token(session, first) is None and by_token(session, second) is None

@@ -101,9 +101,7 @@ def main() -> None:
         suppliers = [{"name": f"Supplier {i}", "country": "SE"} for i in range(2 * n)]
         session.execute(insert(Supplier), suppliers)
         ids = list(session.scalars(select(Supplier.id).order_by(Supplier.id)))
-        rows = [{"campaign_id": campaign.id, "supplier_id": sid, "token_hash": f"{i:064d}",
-                 "token_expires_at": datetime(2031, 1, 1)}
-                for i, sid in enumerate(ids)]
+        rows = [{"campaign_id": campaign.id, "supplier_id": sid} for sid in ids]
         session.execute(insert(Response), rows)
         response_ids = list(session.scalars(select(Response.id).order_by(Response.id)))
         campaign_id = campaign.id

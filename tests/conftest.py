@@ -9,6 +9,8 @@ import pytest
 
 from webapp import create_app
 
+pytest_plugins = ("tests.smtp",)  # the `smtp` fixture: a real SMTP server on loopback
+
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = sorted((ROOT / "questionnaires").glob("*.yaml"))
 

@@ -9,7 +9,8 @@ from tests.conftest import ROOT
 
 
 def test_every_ui_string_is_translated():
-    method_map = [("webapp/**.py", "python"), ("webapp/**/templates/**.html", "jinja2")]
+    method_map = [("webapp/**.py", "python"), ("webapp/**/templates/**.html", "jinja2"),
+                  ("webapp/templates/mail/**.txt", "jinja2")]
     found = {message for _, _, message, _, _ in extract_from_dir(
         str(ROOT), method_map=method_map,
         keywords={"_": None, "gettext": None, "lazy_gettext": None})}

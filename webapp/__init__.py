@@ -25,7 +25,6 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.update(
         WTF_CSRF_TIME_LIMIT=12 * 3600,
         PERMANENT_SESSION_LIFETIME=timedelta(days=14),
-        BUYER_NAME="Regionernas hållbarhetsuppföljning (demo)",
     )
     app.config.update(app_config.load(config))
     catalogue = Catalogue.load(app.config["QUESTIONNAIRES_DIR"])

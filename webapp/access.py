@@ -2,9 +2,10 @@
 
 `audience("public")`, `audience("supplier")` and (with the staff pages) `audience("staff")`
 mark views; `check_audiences` refuses to start an app with a view that declares none
-(shared/security.md S4). A supplier's session holds one response id, a fingerprint of
-that response's token and the response's session epoch: replacing the token (a new
-link) or leaving (which bumps the epoch) ends every earlier session.
+(shared/security.md S4). A supplier's session holds one response id, the id of the
+invitation link it began with and the response's session epoch: the session lasts while
+that link is valid, so a lost-link reissue (which revokes every link) or leaving (which
+bumps the epoch) ends it. Other links of the same response (one per mail) do not.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from typing import Any
 from flask import Flask, abort, g, redirect, request, session, url_for
 
 from .database import db
-from .store.models import Response
+from .store.models import InvitationLink, Response
+from .store.responses import by_link
 
 AUDIENCES = ("public", "supplier", "staff", "admin")
 SUPPLIER_KEY = "supplier_response"
@@ -69,15 +71,11 @@ def check_audiences(app: Flask) -> None:
         raise RuntimeError(f"views without a declared audience: {', '.join(missing)}")
 
 
-def fingerprint(token_hash: str) -> str:
-    return token_hash[:24]
-
-
-def sign_in_supplier(response: Response) -> None:
+def sign_in_supplier(response: Response, link: InvitationLink) -> None:
     """A fresh session for the response an invitation link names (S9: no session reuse)."""
     language = session.get("lang")
     session.clear()
-    session[SUPPLIER_KEY] = {"id": response.id, "fp": fingerprint(response.token_hash),
+    session[SUPPLIER_KEY] = {"id": response.id, "link": link.id,
                              "epoch": response.session_epoch}
     if language:
         session["lang"] = language
@@ -85,12 +83,12 @@ def sign_in_supplier(response: Response) -> None:
 
 
 def current_response() -> Response | None:
-    """The supplier's response, if the session names one whose token is still current."""
+    """The supplier's response, if the session's link is still valid and its epoch current."""
     held = session.get(SUPPLIER_KEY)
-    if not isinstance(held, dict) or not isinstance(held.get("id"), int):
+    if not isinstance(held, dict) or not isinstance(held.get("id"), int) \
+            or not isinstance(held.get("link"), int):
         return None
-    response = db().get(Response, held["id"])
-    if response is None or fingerprint(response.token_hash) != held.get("fp") \
-            or response.session_epoch != held.get("epoch"):
+    response = by_link(db(), held["id"], held["link"])
+    if response is None or response.session_epoch != held.get("epoch"):
         return None
     return response

@@ -146,7 +146,9 @@ def db_upgrade() -> None:
 
 @main.command()
 @click.option("--base-url", default="http://127.0.0.1:5000", show_default=True,
-              help="Where the app is served, for the invitation links printed.")
+              envvar="KEDJEKOLL_BASE_URL",
+              help="Where the app is served, for the invitation links printed "
+                   "(or KEDJEKOLL_BASE_URL).")
 def demo(base_url: str) -> None:
     """Load demo data into an empty database (running it again changes nothing).
 
@@ -180,9 +182,10 @@ def demo(base_url: str) -> None:
 
 @main.command()
 @click.argument("response_id", type=int)
-@click.option("--base-url", default="http://127.0.0.1:5000", show_default=True)
+@click.option("--base-url", default="http://127.0.0.1:5000", show_default=True,
+              envvar="KEDJEKOLL_BASE_URL")
 def link(response_id: int, base_url: str) -> None:
-    """Issue a new invitation link for a response (the old link stops working)."""
+    """Issue a new invitation link for a lost one: every earlier link stops working."""
     from .store.db import make_engine, session_factory, unit_of_work
     from .store.models import Response
     from .store.responses import new_token
@@ -251,6 +254,15 @@ def ast_command(expression: str) -> None:
         click.echo(f"E500 {exc}", err=True)
         sys.exit(1)
 
+
+def _mail_commands() -> None:
+    from .mail_commands import outbox, remind
+
+    main.add_command(remind)
+    main.add_command(outbox)
+
+
+_mail_commands()
 
 if __name__ == "__main__":  # python -m webapp.cli
     main()

@@ -25,6 +25,17 @@ def defaults() -> dict[str, Any]:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": True,
         "MAX_CONTENT_LENGTH": 60 * 1024 * 1024,
+        "BUYER_NAME": "Regionernas hållbarhetsuppföljning (demo)",
+        "BASE_URL": "http://127.0.0.1:5000",
+        "SMTP_HOST": None,  # unset: mail is printed instead of sent
+        "SMTP_PORT": None,  # by security: 25, 587 (starttls), 465 (ssl)
+        "SMTP_USERNAME": None,
+        "SMTP_PASSWORD": None,
+        "SMTP_SECURITY": "starttls",  # none | starttls | ssl
+        "SMTP_FROM": "kedjekoll@localhost",
+        "SMTP_TIMEOUT": 30.0,
+        "REMIND_DAYS_BEFORE": 7,
+        "REMIND_DAYS_AFTER": 3,
     }
 
 
@@ -33,16 +44,35 @@ _FROM_ENV = {
     "KEDJEKOLL_RESPONSES_DIR": ("RESPONSES_DIR", Path),
     "KEDJEKOLL_SECRET_KEY": ("SECRET_KEY", str),
     "KEDJEKOLL_DEV": ("DEV", lambda v: v.lower() in ("1", "true", "yes")),
+    "KEDJEKOLL_BUYER_NAME": ("BUYER_NAME", str),
+    "KEDJEKOLL_BASE_URL": ("BASE_URL", str),
+    "KEDJEKOLL_SMTP_HOST": ("SMTP_HOST", str),
+    "KEDJEKOLL_SMTP_PORT": ("SMTP_PORT", int),
+    "KEDJEKOLL_SMTP_USERNAME": ("SMTP_USERNAME", str),
+    "KEDJEKOLL_SMTP_PASSWORD": ("SMTP_PASSWORD", str),
+    "KEDJEKOLL_SMTP_SECURITY": ("SMTP_SECURITY", str.lower),
+    "KEDJEKOLL_SMTP_FROM": ("SMTP_FROM", str),
+    "KEDJEKOLL_SMTP_TIMEOUT": ("SMTP_TIMEOUT", float),
+    "KEDJEKOLL_REMIND_DAYS_BEFORE": ("REMIND_DAYS_BEFORE", int),
+    "KEDJEKOLL_REMIND_DAYS_AFTER": ("REMIND_DAYS_AFTER", int),
 }
 
 
-def load(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
-    """The app's configuration; raises ConfigError when it would be unsafe to run."""
+def environment() -> dict[str, Any]:
+    """The defaults, then the environment: for commands that need no secret key."""
     config = defaults()
     for name, (key, convert) in _FROM_ENV.items():
         if os.environ.get(name):
             config[key] = convert(os.environ[name])
+    return config
+
+
+def load(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The app's configuration; raises ConfigError when it would be unsafe to run."""
+    config = environment()
     config.update(overrides or {})
+    if str(config.get("SMTP_SECURITY")).lower() not in ("none", "starttls", "ssl"):
+        raise ConfigError("KEDJEKOLL_SMTP_SECURITY must be none, starttls or ssl.")
     relaxed = config.get("DEBUG") or config.get("TESTING") or config.get("DEV")
     if relaxed:
         config["SESSION_COOKIE_SECURE"] = False

@@ -12,7 +12,7 @@ from tests.store.conftest import make_campaign
 from webapp.definitions import check_text
 from webapp.definitions.examples import example_answers
 from webapp.definitions.scoring import visibility
-from webapp.store.models import Answer, AuditEvent, Response, Submission
+from webapp.store.models import Answer, AuditEvent, InvitationLink, Response, Submission
 from webapp.store.responses import (
     DraftConflict,
     NotEditable,
@@ -36,11 +36,13 @@ def filled(q, seed=1):
 def test_token_is_stored_hashed_and_expires(session, masks):
     campaign, [(response, token)] = make_campaign(session, masks)
     assert len(token) >= 43  # 256 bits, URL-safe
-    assert response.token_hash == hash_token(token) and token not in response.token_hash
+    [link] = session.scalars(select(InvitationLink).where(
+        InvitationLink.response_id == response.id))
+    assert link.token_hash == hash_token(token) and token not in link.token_hash
     assert by_token(session, token) is response
     assert by_token(session, token + "x") is None
     assert by_token(session, "") is None
-    later = response.token_expires_at + timedelta(seconds=1)
+    later = link.expires_at + timedelta(seconds=1)
     assert by_token(session, token, now=later) is None
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from tests.supplier.conftest import SupplierClient
 from webapp.definitions.examples import example_answers
 from webapp.definitions.scoring import visibility
-from webapp.store.models import Answer, Response, Submission
+from webapp.store.models import Answer, InvitationLink, Response, Submission
 
 
 def answers_for(q, seed=7):
@@ -39,8 +39,9 @@ def test_without_a_link_there_is_no_supplier_page(site):
 def test_unknown_and_expired_links_look_the_same(site):
     with site.app.app_context():
         with site.sessions()() as session:
-            response = session.get(Response, site.response_ids[1])
-            response.token_expires_at = response.token_expires_at.replace(year=2001)
+            for link in session.scalars(select(InvitationLink).where(
+                    InvitationLink.response_id == site.response_ids[1])):
+                link.expires_at = link.expires_at.replace(year=2001)
             session.commit()
     client = site.app.test_client()
     unknown = client.get("/i/" + "x" * 43)

@@ -154,8 +154,6 @@ class Response(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id", ondelete="CASCADE"))
     supplier_id: Mapped[int] = mapped_column(ForeignKey("supplier.id"), index=True)
-    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    token_expires_at: Mapped[datetime] = mapped_column()
     status: Mapped[str] = mapped_column(String(30), default="invited")
     round: Mapped[int] = mapped_column(Integer, default=1)
     draft_version: Mapped[int] = mapped_column(Integer, default=0)
@@ -169,6 +167,55 @@ class Response(Base):
 
     campaign: Mapped[Campaign] = relationship()
     supplier: Mapped[Supplier] = relationship()
+
+
+class InvitationLink(Base):
+    """One valid link to a response; only the SHA-256 of its token is stored.
+
+    A response has several: the first invitation, and one per mail sent since, so a
+    reminder never breaks the link in an earlier mail. A lost link revokes them all.
+    """
+
+    __tablename__ = "invitation_link"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    response_id: Mapped[int] = mapped_column(ForeignKey("response.id", ondelete="CASCADE"),
+                                             index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column()
+    revoked_at: Mapped[datetime | None] = mapped_column()
+
+
+class OutboxMessage(Base):
+    """A mail to a supplier, kept until an SMTP server accepts it (or it is printed).
+
+    The body holds the placeholder `{link}`: the link is minted when the mail is sent,
+    so no token is ever stored. `dedupe_key` makes queueing the same step twice a no-op.
+    """
+
+    __tablename__ = "outbox_message"
+    __table_args__ = (Index("ix_outbox_message_pending", "sent_at", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))  # invitation | reminder
+    step: Mapped[str | None] = mapped_column(String(20))  # before | due | overdue | manual
+    response_id: Mapped[int] = mapped_column(ForeignKey("response.id", ondelete="CASCADE"),
+                                             index=True)
+    recipients: Mapped[list[Any]] = mapped_column()
+    language: Mapped[str] = mapped_column(String(2))
+    subject: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)
+    dedupe_key: Mapped[str] = mapped_column(String(120), unique=True)
+    queued_by: Mapped[str] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column()
+    delivery: Mapped[str | None] = mapped_column(String(20))  # smtp | printed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    response: Mapped[Response] = relationship()
 
 
 class Answer(Base):

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, object_session
 
@@ -33,6 +33,7 @@ from .models import (
     Attachment,
     Campaign,
     Grade,
+    InvitationLink,
     QuestionnaireVersion,
     Response,
     Review,
@@ -80,20 +81,33 @@ def invite(session: Session, campaign: Campaign, supplier: Supplier, actor: str
 
     The token (256 random bits) is returned once and stored only as a hash.
     """
-    token = secrets.token_urlsafe(32)
-    response = Response(campaign=campaign, supplier=supplier, token_hash=hash_token(token),
-                        token_expires_at=_expiry(campaign.deadline))
+    response = Response(campaign=campaign, supplier=supplier)
     session.add(response)
     session.flush()
+    token = add_link(session, response)
     record(session, actor, "invited", response, campaign=campaign.id, supplier=supplier.id)
     return response, token
 
 
-def new_token(session: Session, response: Response, actor: str) -> str:
-    """Replace the invitation token (a lost link); the old one stops working."""
+def add_link(session: Session, response: Response) -> str:
+    """One more valid link to the response (a mail's own); earlier links keep working.
+
+    Returns the token once; only its hash is stored. It expires with the others,
+    TOKEN_VALID_AFTER_DEADLINE after the campaign's deadline.
+    """
     token = secrets.token_urlsafe(32)
-    response.token_hash = hash_token(token)
-    response.token_expires_at = _expiry(response.campaign.deadline)
+    session.add(InvitationLink(response_id=response.id, token_hash=hash_token(token),
+                               expires_at=_expiry(response.campaign.deadline)))
+    session.flush()
+    return token
+
+
+def new_token(session: Session, response: Response, actor: str) -> str:
+    """A lost link: revoke every earlier link (ending their sessions) and issue a new one."""
+    session.execute(update(InvitationLink).where(
+        InvitationLink.response_id == response.id, InvitationLink.revoked_at.is_(None))
+        .values(revoked_at=utcnow()))
+    token = add_link(session, response)
     record(session, actor, "token_replaced", response)
     return token
 
@@ -102,15 +116,37 @@ def _expiry(deadline: date) -> datetime:
     return datetime.combine(deadline, time.max, tzinfo=UTC) + TOKEN_VALID_AFTER_DEADLINE
 
 
-def by_token(session: Session, token: str, now: datetime | None = None) -> Response | None:
-    """The response of a valid, unexpired token; None for unknown and expired alike."""
+def link_by_token(session: Session, token: str, now: datetime | None = None
+                  ) -> InvitationLink | None:
+    """The valid link a token opens; None for unknown, expired and revoked alike."""
     if not token or len(token) > 200:
         return None
-    response = session.scalar(select(Response).where(Response.token_hash == hash_token(token)))
-    now = now or utcnow()
-    if response is None or _aware(response.token_expires_at) < now:
+    link = session.scalar(select(InvitationLink).where(
+        InvitationLink.token_hash == hash_token(token)))
+    if link is None or not link_is_valid(link, now):
         return None
-    return response
+    return link
+
+
+def by_token(session: Session, token: str, now: datetime | None = None) -> Response | None:
+    """The response of a valid link's token; None for unknown, expired and revoked alike."""
+    link = link_by_token(session, token, now)
+    return None if link is None else session.get(Response, link.response_id)
+
+
+def link_is_valid(link: InvitationLink, now: datetime | None = None) -> bool:
+    return link.revoked_at is None and _aware(link.expires_at) >= _aware(now or utcnow())
+
+
+def by_link(session: Session, response_id: int, link_id: int, now: datetime | None = None
+            ) -> Response | None:
+    """The response a supplier's session names, while the link it began with is valid."""
+    row = session.execute(select(Response, InvitationLink).join(
+        InvitationLink, InvitationLink.response_id == Response.id).where(
+        Response.id == response_id, InvitationLink.id == link_id)).first()
+    if row is None or not link_is_valid(row[1], now):
+        return None
+    return row[0]
 
 
 def _aware(moment: datetime) -> datetime:

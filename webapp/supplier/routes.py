@@ -32,13 +32,13 @@ from ..forms.sections import place_errors, section_form
 from ..store.action_plans import deviations_of
 from ..store.action_plans import summary as plan_summary
 from ..store.files import file_path
-from ..store.models import Attachment
+from ..store.models import Attachment, Response
 from ..store.responses import (
     DraftConflict,
     NotEditable,
     SubmissionInvalid,
-    by_token,
     end_sessions,
+    link_by_token,
     open_questions,
     questionnaire_of,
     submissions,
@@ -65,10 +65,10 @@ def _actor() -> str:
 @bad_token_limit
 def invitation(token: str):
     """Swap the link's token for a session, then leave the token out of the address bar."""
-    response = by_token(db(), token)
-    if response is None:
+    link = link_by_token(db(), token)
+    if link is None:
         return render_template("supplier/invalid_link.html"), 404
-    sign_in_supplier(response)
+    sign_in_supplier(db().get(Response, link.response_id), link)
     return redirect(url_for("supplier.start"), 303)
 
 

@@ -1,0 +1,62 @@
+"""The words of invitation and reminder mails, in the contact's language.
+
+Plain-text templates in `templates/mail/` (the first line is the subject), translated
+through the same Swedish catalogue as the web pages, rendered with Jinja and Babel
+directly so the `kedjekoll` command can write mail without a web app. The body keeps
+the placeholder `{link}`: the link is minted only when the mail is sent.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+from babel.dates import format_date
+from babel.support import Translations
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from .definitions.fields import text_in
+from .store.models import Response
+from .store.outbox import LINK
+from .store.status import CLARIFICATION
+from .store.versions import definition
+
+HERE = Path(__file__).resolve().parent
+TEMPLATES = HERE / "templates" / "mail"
+TRANSLATIONS = HERE / "translations"
+
+
+@lru_cache(maxsize=4)
+def _environment(language: str) -> Environment:
+    environment = Environment(
+        loader=FileSystemLoader(TEMPLATES), autoescape=False, undefined=StrictUndefined,
+        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+        extensions=["jinja2.ext.i18n"])
+    environment.install_gettext_translations(  # type: ignore[attr-defined]
+        Translations.load(str(TRANSLATIONS), [language]), newstyle=True)
+    return environment
+
+
+class MailText:
+    """Composes outbox messages (a `webapp.store.outbox.Compose`) for one buyer."""
+
+    def __init__(self, buyer: str):
+        self.buyer = buyer
+
+    def __call__(self, response: Response, kind: str, step: str | None, language: str,
+                 today: date) -> tuple[str, str]:
+        campaign = response.campaign
+        q = definition(campaign.questionnaire_version)
+        text = _environment(language).get_template(f"{kind}.txt").render(
+            buyer=self.buyer, supplier=response.supplier.name, campaign=campaign.name,
+            contract=campaign.contract.name if campaign.contract else None,
+            title=text_in(q.title, language, "sv"),
+            deadline=format_date(campaign.deadline, "long", locale=language),
+            days_left=(campaign.deadline - today).days, step=step,
+            clarification=response.status == CLARIFICATION)
+        subject, _, body = text.partition("\n")
+        body = body.strip("\n") + "\n"
+        if LINK not in body:
+            raise ValueError(f"the {kind} template has no {LINK}")
+        return subject.strip(), body

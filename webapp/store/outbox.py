@@ -1,0 +1,248 @@
+"""The mail outbox: invitations and reminders wait here until an SMTP server takes them.
+
+A message is queued once (its `dedupe_key` is unique), holds its text with the
+placeholder `{link}` instead of a link, and is sent later by `webapp.mailer`, which
+mints a fresh link for each mail. A failed attempt leaves the row pending with the error
+and the time of the next try, so nothing is lost while the SMTP server is down.
+
+Reminders follow the campaign deadline: `before` (REMIND_DAYS_BEFORE days ahead), `due`
+(from the deadline day) and `overdue` (REMIND_DAYS_AFTER days after it). Only the
+latest step that applies on a day is queued, and never one whose time had already come
+when the supplier was invited: a campaign created late does not fire every step at once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Protocol
+
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, contains_eager, selectinload
+
+from .audit import record
+from .models import Campaign, OutboxMessage, Response, Supplier, utcnow
+from .status import CLARIFICATION, IN_PROGRESS, INVITED
+
+INVITATION, REMINDER = "invitation", "reminder"
+BEFORE, DUE, OVERDUE, MANUAL = "before", "due", "overdue", "manual"
+LINK = "{link}"
+REMINDED = (INVITED, IN_PROGRESS, CLARIFICATION)  # still expected to (re)submit
+LEASE = timedelta(minutes=10)  # a claimed message is left alone this long by other senders
+WAITING, FAILED, SENT = "waiting", "failed", "sent"
+
+
+class Compose(Protocol):
+    """Writes a message: returns (subject, body); the body holds LINK where the link goes."""
+
+    def __call__(self, response: Response, kind: str, step: str | None, language: str,
+                 today: date) -> tuple[str, str]: ...
+
+
+@dataclass(frozen=True)
+class Schedule:
+    days_before: int = 7
+    days_after: int = 3
+
+
+class NothingToRemind(Exception):
+    """The response is not waiting for the supplier (submitted, decided or closed)."""
+
+
+def step_on(deadline: date, today: date, invited_on: date, schedule: Schedule) -> str | None:
+    """The latest reminder step that applies on `today`, or None.
+
+    A step whose time had come by the invitation day is left out: the invitation itself
+    told the supplier about the deadline.
+    """
+    if today >= deadline + timedelta(days=schedule.days_after):
+        step, began = OVERDUE, deadline + timedelta(days=schedule.days_after)
+    elif today >= deadline:
+        step, began = DUE, deadline
+    elif today >= deadline - timedelta(days=schedule.days_before):
+        step, began = BEFORE, deadline - timedelta(days=schedule.days_before)
+    else:
+        return None
+    return step if began > invited_on else None
+
+
+def reminder_key(response: Response, step: str) -> str:
+    """One per response, round, deadline and step: a moved deadline re-arms the steps."""
+    return f"reminder:{response.id}:{response.round}:{response.campaign.deadline}:{step}"
+
+
+def queue_invitation(session: Session, response: Response, compose: Compose, actor: str,
+                     today: date | None = None) -> OutboxMessage | None:
+    """Queue the invitation mail of a response (once).
+
+    None if it was queued before, the supplier has no contact, or the response is no
+    longer waiting for the supplier.
+    """
+    if response.status not in REMINDED:
+        return None
+    return _queue(session, response, INVITATION, None, f"invitation:{response.id}", compose,
+                  actor, today or date.today())
+
+
+def queue_manual_reminder(session: Session, response: Response, compose: Compose, actor: str,
+                          today: date | None = None) -> OutboxMessage | None:
+    """A reminder staff ask for now; at most one per response and day (None if queued)."""
+    if response.status not in REMINDED:
+        raise NothingToRemind(f"the response is {response.status}")
+    today = today or date.today()
+    return _queue(session, response, REMINDER, MANUAL, f"manual:{response.id}:{today}", compose,
+                  actor, today)
+
+
+def due_reminders(session: Session, today: date, schedule: Schedule
+                  ) -> list[tuple[Response, str]]:
+    """(response, step) for every response a reminder step applies to today, not yet queued."""
+    horizon = today + timedelta(days=schedule.days_before)
+    responses = session.scalars(
+        select(Response).join(Campaign, Campaign.id == Response.campaign_id).where(
+            Response.status.in_(REMINDED), Campaign.status == "open",
+            Campaign.deadline <= horizon)
+        .options(contains_eager(Response.campaign),
+                 selectinload(Response.supplier).selectinload(Supplier.contacts))
+        .order_by(Response.id)).all()
+    due = []
+    for response in responses:
+        step = step_on(response.campaign.deadline, today, _day(response.invited_at), schedule)
+        if step is not None:
+            due.append((response, step))
+    queued = _existing_keys(session, [reminder_key(r, s) for r, s in due])
+    return [(r, s) for r, s in due if reminder_key(r, s) not in queued]
+
+
+def queue_reminders(session: Session, today: date, compose: Compose, schedule: Schedule,
+                    actor: str) -> list[OutboxMessage]:
+    """Queue today's reminder steps; running it again the same day queues nothing more."""
+    queued = []
+    for response, step in due_reminders(session, today, schedule):
+        message = _queue(session, response, REMINDER, step, reminder_key(response, step),
+                         compose, actor, today)
+        if message is not None:
+            queued.append(message)
+    return queued
+
+
+def _day(moment: datetime) -> date:
+    return moment.date()
+
+
+def _existing_keys(session: Session, keys: list[str]) -> set[str]:
+    found: set[str] = set()
+    for start in range(0, len(keys), 500):
+        found.update(session.scalars(select(OutboxMessage.dedupe_key).where(
+            OutboxMessage.dedupe_key.in_(keys[start:start + 500]))))
+    return found
+
+
+def _queue(session: Session, response: Response, kind: str, step: str | None, key: str,
+           compose: Compose, actor: str, today: date) -> OutboxMessage | None:
+    contacts = response.supplier.contacts
+    if not contacts:
+        return None
+    if session.scalar(select(OutboxMessage.id).where(OutboxMessage.dedupe_key == key)):
+        return None
+    language = contacts[0].language if contacts[0].language in ("sv", "en") else "sv"
+    subject, body = compose(response, kind, step, language, today)
+    if LINK not in body:
+        raise ValueError(f"a {kind} mail must contain {LINK}")
+    message = OutboxMessage(
+        kind=kind, step=step, response_id=response.id, recipients=[c.email for c in contacts],
+        language=language, subject=subject[:300], body=body, dedupe_key=key, queued_by=actor)
+    try:
+        with session.begin_nested():  # another sender may have queued it a moment ago
+            session.add(message)
+            session.flush()
+    except IntegrityError:
+        return None
+    record(session, actor, "mail.queued", message, response=response.id, kind=kind, step=step)
+    return message
+
+
+# ------------------------------------------------------------------ sending
+
+
+def pending(session: Session, now: datetime | None = None, limit: int = 200
+            ) -> list[OutboxMessage]:
+    """Unsent messages whose next attempt is due, oldest first."""
+    return list(session.scalars(select(OutboxMessage).where(
+        OutboxMessage.sent_at.is_(None), OutboxMessage.next_attempt_at <= (now or utcnow()))
+        .order_by(OutboxMessage.id).limit(limit)))
+
+
+def claim(session: Session, message: OutboxMessage, now: datetime | None = None) -> bool:
+    """Take the message for sending; False if it was sent or taken by another sender."""
+    now = now or utcnow()
+    taken = session.execute(
+        update(OutboxMessage).where(
+            OutboxMessage.id == message.id, OutboxMessage.sent_at.is_(None),
+            OutboxMessage.next_attempt_at <= now)
+        .values(next_attempt_at=now + LEASE)
+        .execution_options(synchronize_session=False))
+    session.refresh(message)
+    return taken.rowcount == 1
+
+
+def mark_sent(session: Session, message: OutboxMessage, delivery: str, actor: str) -> None:
+    """The SMTP server accepted the message (`smtp`), or it was printed (`printed`)."""
+    message.sent_at = utcnow()
+    message.delivery = delivery
+    message.attempts += 1
+    message.last_error = None
+    record(session, actor, "mail.sent", message, response=message.response_id,
+           kind=message.kind, step=message.step, delivery=delivery,
+           recipients=len(message.recipients))
+    session.flush()
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """5 minutes after the first failure, doubling up to 6 hours."""
+    return min(timedelta(minutes=5) * 2 ** max(attempts - 1, 0), timedelta(hours=6))
+
+
+def mark_failed(session: Session, message: OutboxMessage, error: str,
+                now: datetime | None = None) -> None:
+    """Keep the message pending, with the error and the time of the next attempt."""
+    message.attempts += 1
+    message.last_error = error[:1000]
+    message.next_attempt_at = (now or utcnow()) + retry_delay(message.attempts)
+    session.flush()
+
+
+# ------------------------------------------------------------------ listing
+
+
+def state_of(message: OutboxMessage) -> str:
+    if message.sent_at is not None:
+        return SENT
+    return FAILED if message.last_error else WAITING
+
+
+def messages(session: Session, state: str | None = None, limit: int = 200
+             ) -> list[tuple[OutboxMessage, str]]:
+    """(message, supplier name), newest first, optionally only waiting, failed or sent."""
+    query = select(OutboxMessage, Supplier.name).join(
+        Response, Response.id == OutboxMessage.response_id).join(
+        Supplier, Supplier.id == Response.supplier_id)
+    if state == SENT:
+        query = query.where(OutboxMessage.sent_at.is_not(None))
+    elif state == FAILED:
+        query = query.where(OutboxMessage.sent_at.is_(None), OutboxMessage.last_error.is_not(None))
+    elif state == WAITING:
+        query = query.where(OutboxMessage.sent_at.is_(None), OutboxMessage.last_error.is_(None))
+    rows = session.execute(query.order_by(OutboxMessage.id.desc()).limit(limit))
+    return [(message, name) for message, name in rows]
+
+
+def counts(session: Session) -> dict[str, int]:
+    """How many messages are waiting, failed and sent (one query)."""
+    rows = session.execute(select(
+        func.count().filter(OutboxMessage.sent_at.is_not(None)),
+        func.count().filter(OutboxMessage.sent_at.is_(None), OutboxMessage.last_error.is_not(None)),
+        func.count().filter(OutboxMessage.sent_at.is_(None), OutboxMessage.last_error.is_(None)),
+    )).one()
+    return {SENT: rows[0], FAILED: rows[1], WAITING: rows[2]}

@@ -8,6 +8,8 @@ import json
 
 import jsonschema
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 from sqlalchemy import event
 
@@ -16,6 +18,7 @@ from tests.store.conftest import make_campaign, make_staff
 from webapp.definitions import check_text
 from webapp.definitions.json_schema import RESPONSE_SCHEMA_FILE
 from webapp.store import reviews
+from webapp.store.db import unit_of_work
 from webapp.store.exports import campaign_json, responses_csv, tables_csv
 from webapp.store.files import attach
 from webapp.store.responses import save_draft, submit
@@ -218,3 +221,103 @@ def test_queries_do_not_grow_with_responses(session, every_type, kind):
     exports[kind](small)  # the definition is parsed once per process
     assert _queries(session, lambda: exports[kind](small)) == \
         _queries(session, lambda: exports[kind](large))
+
+
+# ------------------------------------------------------------------ S14
+
+
+DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
+SMALL = """\
+id: s14
+version: 1
+languages: [en]
+title: S14
+rubrics:
+  plain:
+    levels: [{points: 0, label: No}, {points: 1, label: Yes}]
+flags:
+  - {id: named, severity: amber, when: 'answered(name)', message: '=1+1'}
+sections:
+  - id: s
+    title: S
+    questions:
+      - {id: name, type: text, label: Name}
+      - {id: story, type: textarea, label: Story, rubric: plain}
+      - {id: amount, type: number, label: Amount}
+      - {id: role, type: choice, other: true, label: Role, options: [{value: a, label: A}]}
+      - {id: report, type: file, label: Report}
+      - id: tiers
+        type: table
+        label: Tiers
+        columns:
+          - {id: company, type: text, label: Company}
+          - {id: share, type: number, label: Share}
+"""
+risky = st.one_of(st.text(max_size=12),
+                  st.tuples(st.sampled_from(DANGEROUS), st.text(max_size=12)).map("".join))
+number = st.one_of(st.integers(-10**9, 10**9),
+                   st.floats(allow_nan=False, allow_infinity=False, width=32))
+
+
+def _is_number(cell: str) -> bool:
+    try:
+        float(cell)
+    except ValueError:
+        return False
+    return True
+
+
+@pytest.fixture(scope="module")
+def s14_sessions(tmp_path_factory, request):
+    from webapp.store.db import make_engine, session_factory
+
+    from .conftest import new_database
+
+    engine = make_engine(new_database("sqlite", tmp_path_factory.mktemp("s14"), request))
+    yield session_factory(engine)
+    engine.dispose()
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(supplier=risky, name=risky, story=risky, other=risky, file_name=risky, company=risky,
+       comment=risky, clarification=risky, amount=number, share=number)
+def test_no_exported_cell_starts_a_formula(s14_sessions, supplier, name, story, other,
+                                           file_name, company, comment, clarification,
+                                           amount, share):
+    """S14: every cell of the CSV files and the workbook, whatever the supplier wrote."""
+    q = check_text(SMALL).questionnaire
+    with unit_of_work(s14_sessions) as session:
+        campaign, [(response, _)] = make_campaign(session, q)
+        response.supplier.name = supplier or "x"
+        evidence = attach(session, response, "report", "c" * 64, 1, "application/pdf",
+                          file_name, SUPPLIER)
+        save_draft(session, response, {
+            "name": name, "story": story, "amount": amount, "role": "other",
+            "role.other": other if other.strip() else "x", "report": [str(evidence.id)],
+            "tiers": [{"company": company, "share": share}]}, 0, SUPPLIER)
+        submit(session, response, f"s14-{response.id}", SUPPLIER)
+        reviewer = make_staff(session)
+        reviews.start_review(session, response, reviewer)
+        reviews.grade(session, response, "story", 1.0, comment, reviewer)
+        if clarification.strip():
+            reviews.request_clarification(session, response, {"story": clarification},
+                                          reviewer)
+        cells = []
+        for export in (responses_csv, tables_csv):
+            text = "".join(export(session, campaign)).removeprefix("\ufeff")
+            cells += [c for row in csv.reader(io.StringIO(text)) for c in row]
+        out = io.BytesIO()
+        write_xlsx(session, campaign, out)
+    for cell in cells:
+        assert not cell.startswith(DANGEROUS) or _is_number(cell), repr(cell)
+    book = load_workbook(io.BytesIO(out.getvalue()), read_only=True)
+    seen = 0
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                seen += 1
+                assert cell.data_type != "f", repr(cell.value)
+                if isinstance(cell.value, str):
+                    assert not cell.value.startswith(DANGEROUS), repr(cell.value)
+    assert seen > 30

@@ -293,7 +293,7 @@ def export(campaign_id: int, kind: str, output: Path | None, lang: str) -> None:
 
                 write_xlsx(session, campaign, target, lang)
             else:
-                from .store.exports import campaign_json
+                from .store.export_json import campaign_json
 
                 _write_text(target, campaign_json(session, campaign))
         with unit_of_work(sessions) as session:

@@ -19,7 +19,8 @@ from webapp.definitions import check_text
 from webapp.definitions.json_schema import RESPONSE_SCHEMA_FILE
 from webapp.store import reviews
 from webapp.store.db import unit_of_work
-from webapp.store.exports import campaign_json, responses_csv, tables_csv
+from webapp.store.export_json import campaign_json
+from webapp.store.exports import responses_csv, tables_csv
 from webapp.store.files import attach
 from webapp.store.responses import save_draft, submit
 from webapp.store.workbook import write_xlsx

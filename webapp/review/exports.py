@@ -19,7 +19,8 @@ from flask_login import current_user
 
 from ..access import audience
 from ..database import db
-from ..store.exports import campaign_json, record_export, responses_csv, tables_csv
+from ..store.export_json import campaign_json
+from ..store.exports import record_export, responses_csv, tables_csv
 from ..store.models import Campaign
 from ..store.workbook import write_xlsx
 from . import bp

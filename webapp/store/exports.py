@@ -1,12 +1,12 @@
-"""Exports of a campaign's responses: reading them in a stream, and CSV and JSON.
+"""Exports of a campaign's responses: reading them in a stream, their cells, and CSV.
 
 Each export reads the latest submitted round of every response of a campaign. A
 response never submitted still gets its row (status, round, empty answers). Reading is
 three streamed queries, whatever the number of responses: the responses with their
 latest submission and review, the grades of those reviews, and the attachments; all
 three ordered by response id and merged as they are read, a batch at a time
-(`yield_per`), so memory stays flat and no query runs per row. The writers yield
-their output in chunks.
+(`yield_per`), so memory stays flat and no query runs per row. The writers (CSV here,
+XLSX in `workbook.py`, JSON in `export_json.py`) yield or write their output as they go.
 
 Every text cell is made safe for spreadsheets (shared/security.md S14): text starting
 with `= + - @`, a tab or a carriage return gets a leading `'`; numbers stay numbers.
@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -26,22 +25,12 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
 from ..definitions import Questionnaire
-from ..definitions.exported import (
-    CampaignExport,
-    ExportedAttachment,
-    ExportedCampaign,
-    ExportedFlag,
-    ExportedGrade,
-    ExportedQuestionnaire,
-    ExportedResponse,
-    ExportedSupplier,
-)
 from ..definitions.fields import text_in
 from .audit import record
-from .models import Attachment, Campaign, Contract, Grade, Response, Review, Submission, Supplier
+from .models import Attachment, Campaign, Grade, Response, Review, Submission, Supplier
 from .versions import definition
 
-BATCH = 500  # rows fetched per round trip
+BATCH = 200  # rows fetched per round trip: memory is a few batches, whatever the total
 DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 FORMATS = ("csv", "xlsx", "json")
 
@@ -290,46 +279,6 @@ def tables_csv(session: Session, campaign: Campaign) -> Iterator[str]:
 
     yield "\ufeff"
     yield from _csv_lines(lines())
-
-
-# ------------------------------------------------------------------ JSON
-
-
-def exported_response(row: ExportRow) -> ExportedResponse:
-    return ExportedResponse(
-        response_id=row.response_id,
-        supplier=ExportedSupplier(name=row.supplier, org_number=row.org_number),
-        status=row.status, round=row.round, submitted_round=row.submitted_round,
-        submitted_at=row.submitted_at, answers=row.answers, score=row.score,
-        rating=row.rating, provisional=row.provisional, red_flags=row.red_flags,
-        amber_flags=row.amber_flags,
-        flags=[ExportedFlag(id=f["id"], severity=f["severity"],
-                            questions=list(f.get("questions", []))) for f in row.flags],
-        decision=row.decision, justification=row.justification,
-        grades=[ExportedGrade(question=qid, points=points, comment=comment,
-                              clarification=ask) for qid, points, comment, ask in row.grades],
-        attachments=[ExportedAttachment(id=int(key), question=question, name=name)
-                     for key, (question, name) in row.files.items()])
-
-
-def campaign_json(session: Session, campaign: Campaign) -> Iterator[str]:
-    """The JSON export in chunks: one document, valid against schemas/response.schema.json."""
-    version = campaign.questionnaire_version
-    contract = session.get(Contract, campaign.contract_id) if campaign.contract_id else None
-    head = CampaignExport(
-        exported_at=datetime.now(UTC),
-        campaign=ExportedCampaign(id=campaign.id, name=campaign.name, deadline=campaign.deadline,
-                                  status=campaign.status,
-                                  contract=contract.reference if contract else None),
-        questionnaire=ExportedQuestionnaire(id=version.questionnaire_id, version=version.version,
-                                            content_hash=version.content_hash),
-        responses=[]).model_dump(mode="json", by_alias=True)
-    del head["responses"]
-    opening = json.dumps(head, ensure_ascii=False)
-    yield opening[:-1] + ', "responses": ['
-    for count, row in enumerate(export_rows(session, campaign)):
-        yield ("," if count else "") + "\n" + exported_response(row).model_dump_json()
-    yield "\n]}\n"
 
 
 def record_export(session: Session, campaign: Campaign, actor: str, kind: str) -> None:

@@ -65,6 +65,7 @@ def test_staff_download_each_export_and_each_download_is_audited(site):
         assert re.fullmatch(r'attachment; filename="campaign-\d+-[a-z0-9-]+\.(csv|xlsx|json)"',
                             disposition), disposition
         assert response.headers["Cache-Control"] == "no-store"
+        assert "Content-Length" not in response.headers, kind  # written as it is read
         got[kind] = response.get_data()
     assert exports_recorded(app) == before + 4
     rows = list(csv.reader(io.StringIO(got["responses.csv"].decode("utf-8-sig"))))

@@ -48,6 +48,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/definitions.py
 	$(BIN)/python bench/store.py
 	$(BIN)/python bench/web.py
+	$(BIN)/python bench/review.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache

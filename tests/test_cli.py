@@ -58,16 +58,23 @@ def test_check_defaults_to_the_shipped_questionnaires():
 
 
 def test_schema_check_detects_a_stale_file(tmp_path: Path):
-    target = tmp_path / "q.schema.json"
+    target = tmp_path / "questionnaire.schema.json"
     runner = CliRunner()
-    assert runner.invoke(main, ["schema", "--check", "--output", str(target)]).exit_code == 1
-    assert runner.invoke(main, ["schema", "--output", str(target)]).exit_code == 0
-    result = runner.invoke(main, ["schema", "--check", "--output", str(target)])
+    assert runner.invoke(main, ["schema", "--check", "--dir", str(tmp_path)]).exit_code == 1
+    assert runner.invoke(main, ["schema", "--dir", str(tmp_path)]).exit_code == 0
+    result = runner.invoke(main, ["schema", "--check", "--dir", str(tmp_path)])
     assert result.exit_code == 0, result.output
     schema = json.loads(target.read_text(encoding="utf-8"))
     assert schema["properties"]["version"]["description"].startswith("Bump it")
+    exported = json.loads((tmp_path / "response.schema.json").read_text(encoding="utf-8"))
+    assert exported["title"] == "Kedjekoll campaign export"
     target.write_text(target.read_text(encoding="utf-8").replace("Bump it", "Raise it"))
-    assert runner.invoke(main, ["schema", "--check", "--output", str(target)]).exit_code == 1
+    assert runner.invoke(main, ["schema", "--check", "--dir", str(tmp_path)]).exit_code == 1
+    assert runner.invoke(main, ["schema", "--dir", str(tmp_path)]).exit_code == 0
+    response_file = tmp_path / "response.schema.json"
+    response_file.write_text(response_file.read_text().replace("Total score", "Sum"))
+    result = runner.invoke(main, ["schema", "--check", "--dir", str(tmp_path)])
+    assert result.exit_code == 1 and "response.schema.json is stale" in result.output
 
 
 def test_ast_prints_json_or_a_coded_error():
@@ -82,7 +89,7 @@ def test_ast_prints_json_or_a_coded_error():
 
 def test_help_lists_the_commands():
     result = CliRunner().invoke(main, ["--help"])
-    for command in ("check", "schema", "serve", "ast"):
+    for command in ("check", "schema", "serve", "ast", "export"):
         assert f"  {command} " in result.output
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from .definitions import check_paths
-from .definitions.json_schema import SCHEMA_FILE, render_schema
+from .definitions.json_schema import SCHEMA_FILES
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -48,23 +48,32 @@ def check(paths: tuple[Path, ...]) -> None:
 
 @main.command()
 @click.option("--check", "check_only", is_flag=True,
-              help="Do not write; exit 1 if the file on disk is stale.")
-@click.option("--output", type=click.Path(path_type=Path), default=None,
-              help=f"Where to write (default: {SCHEMA_FILE}).")
-def schema(check_only: bool, output: Path | None) -> None:
-    """Write the questionnaire JSON Schema generated from the definition models."""
-    target = output or PROJECT_ROOT / SCHEMA_FILE
-    text = render_schema()
-    if check_only:
-        current = target.read_text(encoding="utf-8") if target.exists() else ""
-        if current != text:
-            click.echo(f"{target} is stale: run `kedjekoll schema` and commit it", err=True)
-            sys.exit(1)
-        click.echo(f"{target} is current")
-        return
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(text, encoding="utf-8")
-    click.echo(f"wrote {target}")
+              help="Do not write; exit 1 if a file on disk is stale.")
+@click.option("--dir", "folder", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="Where to write the files (default: schemas/ in the project).")
+def schema(check_only: bool, folder: Path | None) -> None:
+    """Write the JSON Schemas generated from the pydantic models.
+
+    schemas/questionnaire.schema.json describes questionnaire files;
+    schemas/response.schema.json describes `kedjekoll export --format json`.
+    """
+    stale = False
+    for relative, render in SCHEMA_FILES:
+        target = (folder / Path(relative).name) if folder else PROJECT_ROOT / relative
+        text = render()
+        if check_only:
+            current = target.read_text(encoding="utf-8") if target.exists() else ""
+            if current != text:
+                click.echo(f"{target} is stale: run `kedjekoll schema` and commit it", err=True)
+                stale = True
+            else:
+                click.echo(f"{target} is current")
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+        click.echo(f"wrote {target}")
+    if stale:
+        sys.exit(1)
 
 
 @main.command()
@@ -240,6 +249,68 @@ def user_add(email: str, role: str, name: str, with_link: bool, base_url: str) -
     if token:
         click.echo(f"set-password link (valid 48 hours, once): "
                    f"{base_url.rstrip('/')}/staff/password/{token}")
+
+
+@main.command()
+@click.argument("campaign_id", type=int)
+@click.option("--format", "kind", type=click.Choice(["csv", "xlsx", "json"]), required=True,
+              help="csv: two files, responses and table rows; xlsx: one workbook; "
+                   "json: one document (schemas/response.schema.json).")
+@click.option("--output", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="The file to write (default: responses/exports/campaign-ID.FORMAT). "
+                   "With csv, table rows go beside it in NAME-tables.csv.")
+@click.option("--lang", type=click.Choice(["sv", "en"]), default="sv", show_default=True,
+              help="Language of the second header row (question texts) in csv and xlsx.")
+def export(campaign_id: int, kind: str, output: Path | None, lang: str) -> None:
+    """Export a campaign's responses: the latest submitted answers, score, flags, grades.
+
+    Every response gets a row, also those never submitted (status only, no answers).
+    Rows are read and written in batches, so memory stays flat for large campaigns.
+    Text that a spreadsheet could run as a formula is prefixed with ' (security S14).
+    Each export is recorded in the audit log.
+    """
+    from .config import defaults
+    from .store.db import make_engine, session_factory, unit_of_work
+    from .store.exports import record_export, responses_csv, tables_csv
+    from .store.models import Campaign
+
+    responses = Path(os.environ.get("KEDJEKOLL_RESPONSES_DIR") or defaults()["RESPONSES_DIR"])
+    target = output or responses / "exports" / f"campaign-{campaign_id}.{kind}"
+    engine = make_engine(_database_url())
+    sessions = session_factory(engine)
+    try:
+        with sessions() as session:
+            campaign = session.get(Campaign, campaign_id)
+            if campaign is None:
+                click.echo(f"kedjekoll: no campaign {campaign_id}", err=True)
+                sys.exit(1)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            written = [target]
+            if kind == "csv":
+                tables = target.with_name(f"{target.stem}-tables.csv")
+                _write_text(target, responses_csv(session, campaign, lang))
+                _write_text(tables, tables_csv(session, campaign))
+                written.append(tables)
+            elif kind == "xlsx":
+                from .store.workbook import write_xlsx
+
+                write_xlsx(session, campaign, target, lang)
+            else:
+                from .store.export_json import campaign_json
+
+                _write_text(target, campaign_json(session, campaign))
+        with unit_of_work(sessions) as session:
+            record_export(session, session.get(Campaign, campaign_id), "cli", kind)
+    finally:
+        engine.dispose()
+    for path in written:
+        click.echo(f"wrote {path}")
+
+
+def _write_text(path: Path, chunks) -> None:
+    with path.open("w", encoding="utf-8", newline="") as out:
+        for chunk in chunks:
+            out.write(chunk)
 
 
 @main.command(name="ast")

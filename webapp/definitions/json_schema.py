@@ -1,23 +1,30 @@
-"""The JSON Schema of questionnaire files, generated from the definition models.
+"""The JSON Schemas generated from the pydantic models, and the files that hold them.
 
-Editors use it (through the `# yaml-language-server: $schema=...` line at the top of
-each file) for completion and help; `kedjekoll schema --check` keeps it current.
+* `schemas/questionnaire.schema.json`, for questionnaire files: editors use it (through
+  the `# yaml-language-server: $schema=...` line at the top of each file) for
+  completion and help.
+* `schemas/response.schema.json`, for the JSON export of a campaign's responses.
+
+`kedjekoll schema --check` keeps both current.
 """
 
 from __future__ import annotations
 
 import json
 
+from .exported import RESPONSE_SCHEMA_ID, CampaignExport
 from .models import Questionnaire
 
 SCHEMA_FILE = "schemas/questionnaire.schema.json"
 SCHEMA_ID = "https://kedjekoll.invalid/schemas/questionnaire.schema.json"
+RESPONSE_SCHEMA_FILE = "schemas/response.schema.json"
+DRAFT = "https://json-schema.org/draft/2020-12/schema"
 
 
 def questionnaire_schema() -> dict:
     schema = Questionnaire.model_json_schema(mode="validation")
     return {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$schema": DRAFT,
         "$id": SCHEMA_ID,
         **schema,
         "title": "Kedjekoll questionnaire",
@@ -26,6 +33,31 @@ def questionnaire_schema() -> dict:
     }
 
 
+def response_schema() -> dict:
+    schema = CampaignExport.model_json_schema(mode="serialization", by_alias=True)
+    return {
+        "$schema": DRAFT,
+        "$id": RESPONSE_SCHEMA_ID,
+        **schema,
+        "title": "Kedjekoll campaign export",
+        "description": "Every response of one campaign: the latest submitted answers, "
+        "score, flags and reviewer grades, as written by `kedjekoll export --format json`.",
+    }
+
+
+def _render(schema: dict) -> str:
+    return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
+
+
 def render_schema() -> str:
-    """The schema file's exact text (stable key order, trailing newline)."""
-    return json.dumps(questionnaire_schema(), indent=2, ensure_ascii=False) + "\n"
+    """The questionnaire schema file's exact text (stable key order, trailing newline)."""
+    return _render(questionnaire_schema())
+
+
+def render_response_schema() -> str:
+    """The export schema file's exact text."""
+    return _render(response_schema())
+
+
+#: every generated schema file: (path relative to the project, its text)
+SCHEMA_FILES = ((SCHEMA_FILE, render_schema), (RESPONSE_SCHEMA_FILE, render_response_schema))

@@ -1,13 +1,14 @@
 """The question types: one class per type, registered by its `type` name.
 
 Each class knows its YAML keys (the pydantic fields), the kind of value its answer is
-in conditions (`kind`), which constraints may carry an author-written message, and how
-its answer earns points. Adding a type means adding one class here and listing it in
-`QUESTION_TYPES`.
+in conditions (`kind`), which constraints may carry an author-written message, how
+its answer earns points, and its export columns (`export_columns`, `export_cells`).
+Adding a type means adding one class here and listing it in `QUESTION_TYPES`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Annotated, Any, ClassVar, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, StrictBool, StrictInt, Tag
@@ -15,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Discriminator, Field, StrictBool, St
 from .fields import Condition, Id, NonNegative, OptionValue, Text
 
 OTHER = "other"  # the option value reserved for "other, please specify"
+JOIN = "; "  # joins several values in one exported cell (multichoice, files)
 EVIDENCE_TYPES = ("pdf", "docx", "xlsx", "pptx", "odt", "ods", "odp", "csv", "txt",
                   "jpg", "jpeg", "png")
 
@@ -70,6 +72,16 @@ class QuestionBase(Definition):
         """Points the answer earns automatically."""
         return 0.0
 
+    def export_columns(self) -> tuple[str, ...]:
+        """Column headers of this question in the main export sheet (none by default)."""
+        return ()
+
+    def export_cells(self, values: Mapping[str, Any],
+                     files: Mapping[str, str] | None = None) -> tuple[Any, ...]:
+        """The cells of `export_columns` for the answers in `values` (a response or a
+        table row); `files` maps attachment ids to their original names."""
+        return ()
+
 
 class AnswerBase(QuestionBase):
     """Keys of every question that takes an answer."""
@@ -86,6 +98,15 @@ class AnswerBase(QuestionBase):
     """Name of a rubric in `rubrics`: a reviewer grades this answer by hand."""
     messages: dict[str, Text] = Field(default_factory=dict)
     """Author-written error messages, keyed by constraint name (`required`, `max_length`...)."""
+
+    def export_columns(self) -> tuple[str, ...]:
+        """One column named by the question id."""
+        return (self.id,)
+
+    def export_cells(self, values: Mapping[str, Any],
+                     files: Mapping[str, str] | None = None) -> tuple[Any, ...]:
+        """The stored value as it is: text, a number, an option value, an ISO date or code."""
+        return (_plain(values.get(self.id)),)
 
 
 class TextQuestion(AnswerBase):
@@ -144,6 +165,18 @@ class _WithOptions(AnswerBase):
     def option_values(self) -> tuple[str, ...]:
         values = tuple(o.value for o in self.options)
         return (*values, OTHER) if self.other else values
+
+    def export_columns(self) -> tuple[str, ...]:
+        """The option value(s), and `<id>.other` for the "other" text if offered."""
+        return (self.id, f"{self.id}.{OTHER}") if self.other else (self.id,)
+
+    def export_cells(self, values: Mapping[str, Any],
+                     files: Mapping[str, str] | None = None) -> tuple[Any, ...]:
+        value = values.get(self.id)
+        chosen = JOIN.join(str(v) for v in value) if isinstance(value, list) else _plain(value)
+        if self.other:
+            return (chosen, _plain(values.get(f"{self.id}.{OTHER}")))
+        return (chosen,)
 
 
 class ChoiceQuestion(_WithOptions):
@@ -255,6 +288,15 @@ class FileQuestion(AnswerBase):
     kind: ClassVar = "files"
     constraints: ClassVar = ("required", "accept", "max_size_mb", "max_files")
 
+    def export_cells(self, values: Mapping[str, Any],
+                     files: Mapping[str, str] | None = None) -> tuple[Any, ...]:
+        """The files' original names (never their stored ids), joined."""
+        value = values.get(self.id)
+        if not isinstance(value, list):
+            return (None,)
+        names = [(files or {}).get(str(v), str(v)) for v in value]
+        return (JOIN.join(names) if names else None,)
+
 
 class NoteQuestion(QuestionBase):
     """Display-only text (Markdown) between questions; takes no answer."""
@@ -314,6 +356,37 @@ class TableQuestion(AnswerBase):
 
     def column(self, column_id: str) -> AnswerBase | None:
         return next((c for c in self.columns if c.id == column_id), None)
+
+    def export_columns(self) -> tuple[str, ...]:
+        """None in the main sheet: a table's rows are exported separately."""
+        return ()
+
+    def export_cells(self, values: Mapping[str, Any],
+                     files: Mapping[str, str] | None = None) -> tuple[Any, ...]:
+        return ()
+
+    def row_columns(self) -> tuple[str, ...]:
+        """Headers of this table's own export: its columns' export columns."""
+        return tuple(name for column in self.columns for name in column.export_columns())
+
+    def export_rows(self, values: Mapping[str, Any], files: Mapping[str, str] | None = None
+                    ) -> list[tuple[Any, ...]]:
+        """The cells of each non-blank row of the answer, in `row_columns` order."""
+        rows = values.get(self.id)
+        if not isinstance(rows, list):
+            return []
+        return [tuple(cell for column in self.columns for cell in column.export_cells(row, files))
+                for row in rows if isinstance(row, Mapping) and any(
+                    v not in (None, "", []) for v in row.values())]
+
+
+def _plain(value: Any) -> Any:
+    """A cell value: numbers and text as they are, lists joined, anything else as text."""
+    if value is None or isinstance(value, str | int | float) and not isinstance(value, bool):
+        return value
+    if isinstance(value, list):
+        return JOIN.join(str(v) for v in value)
+    return str(value)
 
 
 QUESTION_TYPES: tuple[type[QuestionBase], ...] = (*COLUMN_TYPES, TableQuestion, NoteQuestion)

@@ -1,0 +1,324 @@
+"""Exports of a campaign (store level, SQLite and PostgreSQL): cells against stored answers."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import jsonschema
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from openpyxl import load_workbook
+from sqlalchemy import event
+
+from tests.conftest import ROOT
+from tests.store.conftest import make_campaign, make_staff
+from webapp.definitions import check_text
+from webapp.definitions.json_schema import RESPONSE_SCHEMA_FILE
+from webapp.store import reviews
+from webapp.store.db import unit_of_work
+from webapp.store.export_json import campaign_json
+from webapp.store.exports import responses_csv, tables_csv
+from webapp.store.files import attach
+from webapp.store.responses import save_draft, submit
+from webapp.store.workbook import write_xlsx
+
+EVERY_TYPE = """\
+id: every-type
+version: 1
+languages: [sv, en]
+title: {sv: Alla typer, en: Every type}
+rubrics:
+  plain:
+    levels:
+      - {points: 0, label: {sv: Nej, en: No}}
+      - {points: 2, label: {sv: Ja, en: Yes}}
+ratings:
+  - {id: low, label: {sv: Låg, en: Low}, min_score: 50}
+  - {id: high, label: {sv: Hög, en: High}, min_score: 0}
+flags:
+  - {id: xinjiang, severity: red, when: 'region == "CN-XJ"', message: {sv: X, en: Xinjiang}}
+  - {id: unsure, severity: amber, when: 'audited == "dont_know"', message: {sv: O, en: Unsure}}
+sections:
+  - id: s
+    title: {sv: Avsnitt, en: Section}
+    questions:
+      - {id: name, type: text, label: {sv: Namn, en: Name}}
+      - {id: story, type: textarea, label: {sv: Berätta, en: Tell}, rubric: plain}
+      - {id: workers, type: number, label: {sv: Anställda, en: Workers}}
+      - {id: since, type: date, label: {sv: Sedan, en: Since}}
+      - id: role
+        type: choice
+        label: {sv: Roll, en: Role}
+        other: true
+        options:
+          - {value: maker, label: {sv: Tillverkare, en: Maker}, points: 2}
+          - {value: seller, label: {sv: Säljare, en: Seller}, points: 0}
+      - id: goods
+        type: multichoice
+        label: {sv: Varor, en: Goods}
+        options:
+          - {value: masks, label: {sv: Munskydd, en: Masks}}
+          - {value: aprons, label: {sv: Förkläden, en: Aprons}}
+      - {id: audited, type: yesno, dont_know: true, label: {sv: Granskad, en: Audited}}
+      - {id: country, type: country, label: {sv: Land, en: Country}}
+      - {id: region, type: region, country: country, label: {sv: Region, en: Region}}
+      - {id: report, type: file, multiple: true, label: {sv: Rapport, en: Report}}
+      - id: tiers
+        type: table
+        label: {sv: Led, en: Tiers}
+        columns:
+          - {id: company, type: text, label: {sv: Företag, en: Company}}
+          - {id: share, type: number, label: {sv: Andel, en: Share}}
+          - {id: evidence, type: file, label: {sv: Bevis, en: Evidence}}
+"""
+
+
+@pytest.fixture(scope="module")
+def every_type():
+    result = check_text(EVERY_TYPE)
+    assert result.questionnaire is not None, [p.format() for p in result.problems]
+    return result.questionnaire
+
+
+SUPPLIER = "kim@leverantor.example"
+
+
+def answered(session, q, suppliers=3):
+    """A campaign: one response submitted, one graded and decided, one never submitted."""
+    campaign, invitations = make_campaign(session, q, suppliers=suppliers)
+    (first, _), (second, _) = invitations[0], invitations[1]
+    files = [attach(session, first, "report", "a" * 64, 10, "application/pdf",
+                    "=Revision 2025.pdf", SUPPLIER),
+             attach(session, first, "tiers", "b" * 64, 10, "application/pdf", "audit.pdf",
+                    SUPPLIER)]
+    save_draft(session, first, {
+        "name": "=HYPERLINK(\"http://evil.example\")", "story": "We check every tier.",
+        "workers": -3, "since": "2019-05-01", "role": "other", "role.other": "+Agent",
+        "goods": ["masks", "aprons"], "audited": "dont_know", "country": "CN",
+        "region": "CN-XJ", "report": [str(files[0].id)],
+        "tiers": [{"company": "@Weaving Co", "share": 40.5, "evidence": [str(files[1].id)]},
+                  {"company": "Plain Ltd", "share": 59.5}],
+    }, 0, SUPPLIER)
+    submit(session, first, f"c-{first.id}", SUPPLIER)
+    save_draft(session, second, {"name": "Second", "role": "maker", "story": "Little."},
+               0, SUPPLIER)
+    submit(session, second, f"c-{second.id}", SUPPLIER)
+    reviewer = make_staff(session)
+    reviews.start_review(session, second, reviewer)
+    reviews.grade(session, second, "story", 2.0, "-Good enough", reviewer)
+    reviews.decide(session, second, "accepted", "Fine.", reviewer)
+    return campaign, [r for r, _ in invitations]
+
+
+def test_csv_has_a_row_per_response_with_the_stored_answers(session, every_type):
+    campaign, (first, second, third) = answered(session, every_type)
+    text = "".join(responses_csv(session, campaign, "en"))
+    assert text.startswith("\ufeff")
+    ids, texts, *rows = list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
+    assert ids[:4] == ["response.id", "supplier.name", "supplier.org_number", "response.status"]
+    assert ids[11:] == ["name", "story", "workers", "since", "role", "role.other", "goods",
+                        "audited", "country", "region", "report"]  # no table: its own file
+    assert texts[1] == "Supplier" and texts[11] == "Name" and texts[16] == "Role (other)"
+    by_id = {int(r[0]): dict(zip(ids, r, strict=True)) for r in rows}
+    assert sorted(by_id) == sorted([first.id, second.id, third.id])
+    one = by_id[first.id]
+    assert one["name"] == "'=HYPERLINK(\"http://evil.example\")"  # S14
+    assert one["workers"] == "-3"  # a number stays a number
+    assert one["since"] == "2019-05-01" and one["role"] == "other"
+    assert one["role.other"] == "'+Agent" and one["goods"] == "masks; aprons"
+    assert one["audited"] == "dont_know" and one["region"] == "CN-XJ"
+    assert one["report"] == "'=Revision 2025.pdf"  # the original name, made safe
+    assert one["response.red_flags"] == "1" and one["response.amber_flags"] == "1"
+    assert one["response.status"] == "submitted" and one["response.submitted_at"]
+    two = by_id[second.id]
+    assert two["response.decision"] == "accepted" and two["response.score"] == "100.0"
+    assert two["response.rating"] == "low"
+    three = by_id[third.id]
+    assert three["response.status"] == "invited" and three["response.submitted_at"] == ""
+    assert all(three[k] == "" for k in ids[11:])
+    assert three["supplier.name"] == third.supplier.name
+
+
+def test_tables_csv_has_a_row_per_table_row(session, every_type):
+    campaign, (first, *_rest) = answered(session, every_type)
+    text = "".join(tables_csv(session, campaign)).removeprefix("\ufeff")
+    header, *rows = list(csv.reader(io.StringIO(text)))
+    assert header == ["response.id", "supplier.name", "question", "row", "tiers.company",
+                      "tiers.share", "tiers.evidence"]
+    assert rows == [[str(first.id), first.supplier.name, "tiers", "1", "'@Weaving Co", "40.5",
+                     "audit.pdf"],
+                    [str(first.id), first.supplier.name, "tiers", "2", "Plain Ltd", "59.5", ""]]
+
+
+def test_xlsx_has_responses_tables_flags_and_grades(session, every_type):
+    campaign, (first, second, third) = answered(session, every_type)
+    out = io.BytesIO()
+    write_xlsx(session, campaign, out, "sv")
+    book = load_workbook(io.BytesIO(out.getvalue()), read_only=True)
+    assert book.sheetnames == ["responses", "tiers", "flags", "grades"]
+    ids, texts, *rows = [list(r) for r in book["responses"].iter_rows(values_only=True)]
+    assert texts[1] == "Leverantör" and texts[11] == "Namn"
+    one = next(dict(zip(ids, r, strict=True)) for r in rows if r[0] == first.id)
+    assert one["workers"] == -3 and one["name"].startswith("'=")
+    assert one["goods"] == "masks; aprons" and one["report"] == "'=Revision 2025.pdf"
+    tiers = [list(r) for r in book["tiers"].iter_rows(values_only=True)]
+    assert tiers[0] == ["response.id", "supplier.name", "row.number", "company", "share",
+                        "evidence"]
+    assert tiers[1] == [first.id, first.supplier.name, 1, "'@Weaving Co", 40.5, "audit.pdf"]
+    flags = [list(r) for r in book["flags"].iter_rows(values_only=True)]
+    assert sorted((f[2], f[3]) for f in flags[1:]) == [("unsure", "amber"), ("xinjiang", "red")]
+    assert {f[4] for f in flags[1:]} == {"X", "O"}  # the messages in Swedish
+    grades = [list(r) for r in book["grades"].iter_rows(values_only=True)]
+    assert [g[:5] for g in grades[1:]] == [[second.id, second.supplier.name, "story", 2,
+                                            "'-Good enough"]]
+
+
+def test_json_is_valid_against_the_shipped_schema(session, every_type):
+    campaign, (first, second, third) = answered(session, every_type)
+    document = json.loads("".join(campaign_json(session, campaign)))
+    schema = json.loads((ROOT / RESPONSE_SCHEMA_FILE).read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator(schema).validate(document)
+    assert document["questionnaire"]["id"] == "every-type"
+    by_id = {r["response_id"]: r for r in document["responses"]}
+    assert by_id[first.id]["answers"]["tiers"][0]["company"] == "@Weaving Co"  # data as stored
+    assert by_id[first.id]["answers"]["workers"] == -3
+    assert [a["name"] for a in by_id[first.id]["attachments"]] == ["=Revision 2025.pdf",
+                                                                  "audit.pdf"]
+    assert {f["id"] for f in by_id[first.id]["flags"]} == {"xinjiang", "unsure"}
+    assert by_id[second.id]["grades"] == [{"question": "story", "points": 2.0,
+                                           "comment": "-Good enough", "clarification": None}]
+    assert by_id[second.id]["decision"] == "accepted"
+    assert by_id[third.id]["answers"] == {} and by_id[third.id]["submitted_at"] is None
+    document["responses"][0]["unknown"] = 1
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.Draft202012Validator(schema).validate(document)
+
+
+def _queries(session, export) -> int:
+    session.expire_all()  # each export starts from what a fresh session knows
+    count = []
+    engine = session.get_bind()
+    listener = lambda *args: count.append(1)  # noqa: E731
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        export()
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+    return len(count)
+
+
+@pytest.mark.parametrize("kind", ["responses.csv", "tables.csv", "xlsx", "json"])
+def test_queries_do_not_grow_with_responses(session, every_type, kind):
+    exports = {"responses.csv": lambda c: "".join(responses_csv(session, c)),
+               "tables.csv": lambda c: "".join(tables_csv(session, c)),
+               "xlsx": lambda c: write_xlsx(session, c, io.BytesIO()),
+               "json": lambda c: "".join(campaign_json(session, c))}
+    small, _ = answered(session, every_type, suppliers=5)
+    large, _ = answered(session, every_type, suppliers=50)
+    session.flush()
+    exports[kind](small)  # the definition is parsed once per process
+    assert _queries(session, lambda: exports[kind](small)) == \
+        _queries(session, lambda: exports[kind](large))
+
+
+# ------------------------------------------------------------------ S14
+
+
+DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
+SMALL = """\
+id: s14
+version: 1
+languages: [en]
+title: S14
+rubrics:
+  plain:
+    levels: [{points: 0, label: No}, {points: 1, label: Yes}]
+flags:
+  - {id: named, severity: amber, when: 'answered(name)', message: '=1+1'}
+sections:
+  - id: s
+    title: S
+    questions:
+      - {id: name, type: text, label: Name}
+      - {id: story, type: textarea, label: Story, rubric: plain}
+      - {id: amount, type: number, label: Amount}
+      - {id: role, type: choice, other: true, label: Role, options: [{value: a, label: A}]}
+      - {id: report, type: file, label: Report}
+      - id: tiers
+        type: table
+        label: Tiers
+        columns:
+          - {id: company, type: text, label: Company}
+          - {id: share, type: number, label: Share}
+"""
+risky = st.one_of(st.text(max_size=12),
+                  st.tuples(st.sampled_from(DANGEROUS), st.text(max_size=12)).map("".join))
+number = st.one_of(st.integers(-10**9, 10**9),
+                   st.floats(allow_nan=False, allow_infinity=False, width=32))
+
+
+def _is_number(cell: str) -> bool:
+    try:
+        float(cell)
+    except ValueError:
+        return False
+    return True
+
+
+@pytest.fixture(scope="module")
+def s14_sessions(tmp_path_factory, request):
+    from webapp.store.db import make_engine, session_factory
+
+    from .conftest import new_database
+
+    engine = make_engine(new_database("sqlite", tmp_path_factory.mktemp("s14"), request))
+    yield session_factory(engine)
+    engine.dispose()
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(supplier=risky, name=risky, story=risky, other=risky, file_name=risky, company=risky,
+       comment=risky, clarification=risky, amount=number, share=number)
+def test_no_exported_cell_starts_a_formula(s14_sessions, supplier, name, story, other,
+                                           file_name, company, comment, clarification,
+                                           amount, share):
+    """S14: every cell of the CSV files and the workbook, whatever the supplier wrote."""
+    q = check_text(SMALL).questionnaire
+    with unit_of_work(s14_sessions) as session:
+        campaign, [(response, _)] = make_campaign(session, q)
+        response.supplier.name = supplier or "x"
+        evidence = attach(session, response, "report", "c" * 64, 1, "application/pdf",
+                          file_name, SUPPLIER)
+        save_draft(session, response, {
+            "name": name, "story": story, "amount": amount, "role": "other",
+            "role.other": other if other.strip() else "x", "report": [str(evidence.id)],
+            "tiers": [{"company": company, "share": share}]}, 0, SUPPLIER)
+        submit(session, response, f"s14-{response.id}", SUPPLIER)
+        reviewer = make_staff(session)
+        reviews.start_review(session, response, reviewer)
+        reviews.grade(session, response, "story", 1.0, comment, reviewer)
+        if clarification.strip():
+            reviews.request_clarification(session, response, {"story": clarification},
+                                          reviewer)
+        cells = []
+        for export in (responses_csv, tables_csv):
+            text = "".join(export(session, campaign)).removeprefix("\ufeff")
+            cells += [c for row in csv.reader(io.StringIO(text)) for c in row]
+        out = io.BytesIO()
+        write_xlsx(session, campaign, out)
+    for cell in cells:
+        assert not cell.startswith(DANGEROUS) or _is_number(cell), repr(cell)
+    book = load_workbook(io.BytesIO(out.getvalue()), read_only=True)
+    seen = 0
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                seen += 1
+                assert cell.data_type != "f", repr(cell.value)
+                if isinstance(cell.value, str):
+                    assert not cell.value.startswith(DANGEROUS), repr(cell.value)
+    assert seen > 30

@@ -1,0 +1,286 @@
+"""Exports of a campaign's responses: reading them in a stream, their cells, and CSV.
+
+Each export reads the latest submitted round of every response of a campaign. A
+response never submitted still gets its row (status, round, empty answers). Reading is
+three streamed queries, whatever the number of responses: the responses with their
+latest submission and review, the grades of those reviews, and the attachments; all
+three ordered by response id and merged as they are read, a batch at a time
+(`yield_per`), so memory stays flat and no query runs per row. The writers (CSV here,
+XLSX in `workbook.py`, JSON in `export_json.py`) yield or write their output as they go.
+
+Every text cell is made safe for spreadsheets (shared/security.md S14): text starting
+with `= + - @`, a tab or a carriage return gets a leading `'`; numbers stay numbers.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import Session
+
+from ..definitions import Questionnaire
+from ..definitions.fields import text_in
+from .audit import record
+from .models import Attachment, Campaign, Grade, Response, Review, Submission, Supplier
+from .versions import definition
+
+BATCH = 200  # rows fetched per round trip: memory is a few batches, whatever the total
+DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
+FORMATS = ("csv", "xlsx", "json")
+
+#: the fixed columns before the questions, with their header in each UI language; the
+#: dots keep them apart from question ids, which never hold one
+FIXED = {
+    "response.id": {"en": "Response", "sv": "Svar"},
+    "supplier.name": {"en": "Supplier", "sv": "Leverantör"},
+    "supplier.org_number": {"en": "Organisation number", "sv": "Organisationsnummer"},
+    "response.status": {"en": "Status", "sv": "Status"},
+    "response.round": {"en": "Round", "sv": "Omgång"},
+    "response.submitted_at": {"en": "Submitted (UTC)", "sv": "Inskickat (UTC)"},
+    "response.score": {"en": "Score", "sv": "Poäng"},
+    "response.rating": {"en": "Rating", "sv": "Bedömning"},
+    "response.red_flags": {"en": "Red flags", "sv": "Röda flaggor"},
+    "response.amber_flags": {"en": "Amber flags", "sv": "Gula flaggor"},
+    "response.decision": {"en": "Decision", "sv": "Beslut"},
+}
+#: the tables file's fixed columns; its other headers are all `<table>.<column>`
+TABLE_FIXED = ("response.id", "supplier.name", "question", "row")
+
+
+def safe(value: Any) -> Any:
+    """A cell value that no spreadsheet runs as a formula (S14); numbers pass unchanged."""
+    if isinstance(value, str) and value.startswith(DANGEROUS):
+        return "'" + value
+    return value
+
+
+@dataclass
+class ExportRow:
+    """One response as the exports see it."""
+
+    response_id: int
+    supplier: str
+    org_number: str | None
+    status: str
+    round: int
+    submitted_round: int | None
+    submitted_at: datetime | None
+    answers: dict[str, Any]
+    score: float | None
+    rating: str | None
+    provisional: bool | None
+    red_flags: int
+    amber_flags: int
+    flags: list[dict[str, Any]]
+    decision: str | None
+    justification: str | None
+    grades: list[tuple[str, float | None, str | None, str | None]] = field(default_factory=list)
+    files: dict[str, tuple[str, str]] = field(default_factory=dict)  # id -> (question, name)
+
+    @property
+    def file_names(self) -> dict[str, str]:
+        return {key: name for key, (_question, name) in self.files.items()}
+
+
+def campaign_questionnaire(session: Session, campaign: Campaign) -> Questionnaire:
+    return definition(campaign.questionnaire_version)
+
+
+def _grouped(rows: Iterable[Any]) -> Iterator[tuple[int, list[Any]]]:
+    """(response id, its rows) from rows ordered by response id (the first column)."""
+    current, group = None, []
+    for row in rows:
+        if row[0] != current and group:
+            yield current, group
+            group = []
+        current = row[0]
+        group.append(row)
+    if group:
+        yield current, group
+
+
+class _Merge:
+    """Follows a grouped stream alongside the responses, both in response id order."""
+
+    def __init__(self, rows: Iterable[Any]):
+        self._groups = _grouped(rows)
+        self._next = next(self._groups, None)
+
+    def take(self, response_id: int) -> list[Any]:
+        while self._next is not None and self._next[0] < response_id:
+            self._next = next(self._groups, None)
+        if self._next is not None and self._next[0] == response_id:
+            found = self._next[1]
+            self._next = next(self._groups, None)
+            return found
+        return []
+
+
+def export_rows(session: Session, campaign: Campaign, batch: int = BATCH
+                ) -> Iterator[ExportRow]:
+    """Every response of the campaign, by id, read in batches by three streamed queries."""
+    latest = (select(Submission.response_id, func.max(Submission.round).label("round"))
+              .join(Response, Response.id == Submission.response_id)
+              .where(Response.campaign_id == campaign.id)
+              .group_by(Submission.response_id).subquery())
+    streamed = {"yield_per": batch}
+    responses = session.execute(
+        select(Response.id, Supplier.name, Supplier.org_number, Response.status,
+               Response.round, Submission.round, Submission.submitted_at, Submission.answers,
+               Submission.score, Submission.total, Submission.rating, Submission.red_flags,
+               Submission.amber_flags, Review.decision, Review.justification, Review.score,
+               Review.total, Review.rating)
+        .join(Supplier, Supplier.id == Response.supplier_id)
+        .outerjoin(latest, latest.c.response_id == Response.id)
+        .outerjoin(Submission, and_(Submission.response_id == Response.id,
+                                    Submission.round == latest.c.round))
+        .outerjoin(Review, and_(Review.response_id == Response.id,
+                                Review.round == latest.c.round))
+        .where(Response.campaign_id == campaign.id)
+        .order_by(Response.id)
+        .execution_options(**streamed))
+    grades = _Merge(session.execute(
+        select(Review.response_id, Grade.question_id, Grade.points, Grade.comment,
+               Grade.clarification)
+        .join(Grade, Grade.review_id == Review.id)
+        .join(latest, and_(latest.c.response_id == Review.response_id,
+                           latest.c.round == Review.round))
+        .order_by(Review.response_id, Grade.question_id)
+        .execution_options(**streamed)))
+    files = _Merge(session.execute(
+        select(Attachment.response_id, Attachment.id, Attachment.question_id,
+               Attachment.original_name)
+        .join(Response, Response.id == Attachment.response_id)
+        .where(Response.campaign_id == campaign.id)
+        .order_by(Attachment.response_id, Attachment.id)
+        .execution_options(**streamed)))
+    for (rid, supplier, org, status, round_, sub_round, submitted_at, answers, sub_score,
+         sub_total, sub_rating, red, amber, decision, justification, rev_score, rev_total,
+         rev_rating) in responses:
+        graded = rev_score is not None
+        record = (rev_score if graded else sub_score) or {}
+        yield ExportRow(
+            response_id=rid, supplier=supplier, org_number=org, status=status, round=round_,
+            submitted_round=sub_round, submitted_at=submitted_at, answers=answers or {},
+            score=rev_total if graded else sub_total,
+            rating=rev_rating if graded else sub_rating,
+            provisional=record.get("provisional") if record else None,
+            red_flags=red or 0, amber_flags=amber or 0, flags=list(record.get("flags", [])),
+            decision=decision, justification=justification,
+            grades=[tuple(g[1:]) for g in grades.take(rid)],
+            files={str(f[1]): (f[2], f[3]) for f in files.take(rid)})
+
+
+# ------------------------------------------------------------------ cells
+
+
+def headers(q: Questionnaire) -> list[str]:
+    """The main sheet's column headers: fixed columns, then each question's columns."""
+    return [*FIXED, *(name for question in q.answerable() for name in question.export_columns())]
+
+
+def labels(q: Questionnaire, lang: str) -> list[str]:
+    """The main sheet's second header row: each column's text in `lang`."""
+    texts = [FIXED[key].get(lang, FIXED[key]["en"]) for key in FIXED]
+    for question in q.answerable():
+        label = text_in(question.label, lang, q.default_language)
+        for name in question.export_columns():
+            texts.append(label if name == question.id else f"{label} ({_other(lang)})")
+    return texts
+
+
+def _other(lang: str) -> str:
+    return "annat" if lang == "sv" else "other"
+
+
+def main_cells(q: Questionnaire, row: ExportRow) -> list[Any]:
+    """One response's cells in `headers` order (not yet made safe)."""
+    cells: list[Any] = [row.response_id, row.supplier, row.org_number, row.status, row.round,
+                        _timestamp(row.submitted_at), row.score, row.rating, row.red_flags,
+                        row.amber_flags, row.decision]
+    names = row.file_names
+    for question in q.answerable():
+        cells += question.export_cells(row.answers, names)
+    return cells
+
+
+def table_headers(q: Questionnaire) -> list[str]:
+    """The tables file's headers: fixed columns, then `<table>.<column>` for every table."""
+    return [*TABLE_FIXED, *(f"{t.id}.{name}" for t in q.tables() for name in t.row_columns())]
+
+
+def table_cells(q: Questionnaire, row: ExportRow) -> Iterator[list[Any]]:
+    """One line per table row of the response, blank under other tables' columns."""
+    names = row.file_names
+    offset = 0
+    width = sum(len(t.row_columns()) for t in q.tables())
+    for table in q.tables():
+        size = len(table.row_columns())
+        for number, cells in enumerate(table.export_rows(row.answers, names), start=1):
+            line: list[Any] = [None] * width
+            line[offset:offset + size] = cells
+            yield [row.response_id, row.supplier, table.id, number, *line]
+        offset += size
+
+
+def _timestamp(moment: datetime | None) -> str | None:
+    if moment is None:
+        return None
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC)
+    return moment.strftime("%Y-%m-%d %H:%M:%S")
+
+
+# ------------------------------------------------------------------ CSV
+
+
+def _csv_lines(lines: Iterable[list[Any]], every: int = 200) -> Iterator[str]:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    for count, line in enumerate(lines, start=1):
+        writer.writerow([safe(cell) for cell in line])
+        if count % every == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    if buffer.getvalue():
+        yield buffer.getvalue()
+
+
+def responses_csv(session: Session, campaign: Campaign, lang: str = "en") -> Iterator[str]:
+    """The responses CSV in chunks: a header row of column ids, a row of their texts in
+    `lang`, then one row per response."""
+    q = campaign_questionnaire(session, campaign)
+
+    def lines() -> Iterator[list[Any]]:
+        yield headers(q)
+        yield labels(q, lang)
+        for row in export_rows(session, campaign):
+            yield main_cells(q, row)
+
+    yield "\ufeff"  # so that Excel reads the file as UTF-8
+    yield from _csv_lines(lines())
+
+
+def tables_csv(session: Session, campaign: Campaign) -> Iterator[str]:
+    """The tables CSV in chunks: one row per row of every table answer."""
+    q = campaign_questionnaire(session, campaign)
+
+    def lines() -> Iterator[list[Any]]:
+        yield table_headers(q)
+        for row in export_rows(session, campaign):
+            yield from table_cells(q, row)
+
+    yield "\ufeff"
+    yield from _csv_lines(lines())
+
+
+def record_export(session: Session, campaign: Campaign, actor: str, kind: str) -> None:
+    """The audit event of one export (shared/security.md S18)."""
+    record(session, actor, "campaign.exported", campaign, format=kind)

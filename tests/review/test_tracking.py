@@ -136,3 +136,23 @@ def test_action_plans_show_their_traffic_light(demo_app):
     campaign = client.get(f"/staff/campaigns/{min(campaign_ids)}").get_data(as_text=True)
     assert re.search(r'class="light light-red" href="/staff/responses/\d+#plan">röd</a>',
                      campaign)
+
+
+def test_a_large_campaign_is_paged(demo_app, masks, monkeypatch):
+    from webapp.review import routes
+
+    monkeypatch.setattr(routes, "CAMPAIGN_PAGE", 4)
+    with unit_of_work(demo_app.extensions["kedjekoll.sessions"]) as session:
+        campaign, _ = make_campaign(session, masks, suppliers=10)
+        campaign_id = campaign.id
+    client = signed_in(demo_app)
+    first = client.get(f"/staff/campaigns/{campaign_id}").get_data(as_text=True)
+    assert "10 leverantörer, sida 1 av 3" in first and first.count('<th scope="row">') == 4
+    assert 'rel="next"' in first and 'rel="prev"' not in first
+    last = client.get(f"/staff/campaigns/{campaign_id}?page=3&sort=supplier&order=asc")
+    html = last.get_data(as_text=True)
+    assert html.count('<th scope="row">') == 2 and 'rel="prev"' in html
+    names = re.findall(r'<th scope="row"><a [^>]*>([^<]+)</a>', first + html)
+    assert len(set(names)) == 6  # no supplier on two pages
+    beyond = client.get(f"/staff/campaigns/{campaign_id}?page=99").get_data(as_text=True)
+    assert "sida 3 av 3" in beyond

@@ -14,7 +14,7 @@ from ..store.audit import record
 from ..store.files import file_path
 from ..store.models import Attachment, AuditEvent, Campaign
 from ..store.status import LABELS, STATUSES
-from ..store.tracking import SORTS, by_contract, campaign_lines, overview
+from ..store.tracking import SORTS, by_contract, campaign_lines, count_lines, overview
 from ..store.versions import definition
 from . import bp
 
@@ -32,6 +32,9 @@ def dashboard():
     )
 
 
+CAMPAIGN_PAGE = 200  # suppliers per page of a campaign
+
+
 @bp.get("/campaigns/<int:campaign_id>")
 @audience("staff")
 def campaign(campaign_id: int):
@@ -42,12 +45,19 @@ def campaign(campaign_id: int):
     sort = request.args.get("sort") if request.args.get("sort") in SORTS else "supplier"
     descending = request.args.get("order") == "desc"
     q = definition(found.questionnaire_version)
-    lines = campaign_lines(db(), found, status, sort, descending)
+    total = count_lines(db(), found, status)
+    pages = max(1, -(-total // CAMPAIGN_PAGE))
+    page = min(max(1, request.args.get("page", 1, type=int) or 1), pages)
+    lines = campaign_lines(db(), found, status, sort, descending,
+                           limit=CAMPAIGN_PAGE, offset=(page - 1) * CAMPAIGN_PAGE)
     return render_template(
         "review/campaign.html",
         campaign=found,
         q=q,
         lines=lines,
+        total=total,
+        page=page,
+        pages=pages,
         status=status,
         sort=sort,
         descending=descending,

@@ -122,10 +122,19 @@ SORTS = {"supplier": Supplier.name, "status": Response.status, "score": Submissi
          "red": Submission.red_flags}
 
 
+def count_lines(session: Session, campaign: Campaign, status: str | None = None) -> int:
+    """How many rows `campaign_lines` has in all, for paging."""
+    query = select(func.count()).select_from(Response).where(Response.campaign_id == campaign.id)
+    if status:
+        query = query.where(Response.status == status)
+    return session.scalar(query) or 0
+
+
 def campaign_lines(session: Session, campaign: Campaign, status: str | None = None,
                    sort: str = "supplier", descending: bool = False,
-                   today: date | None = None) -> list[SupplierLine]:
-    """One row per supplier of a campaign, filtered by status and sorted by a column."""
+                   today: date | None = None, limit: int | None = None,
+                   offset: int = 0) -> list[SupplierLine]:
+    """One row per supplier of a campaign, filtered by status, sorted by a column, paged."""
     latest = _latest()
     order: Any = SORTS.get(sort, Supplier.name)
     query = (select(Response.id, Supplier.name, Response.status, Response.last_saved_at,
@@ -139,9 +148,11 @@ def campaign_lines(session: Session, campaign: Campaign, status: str | None = No
                                          Submission.round == latest.c.round))
              .where(Response.campaign_id == campaign.id)
              .order_by(order.desc().nulls_last() if descending else order.asc().nulls_last(),
-                       Supplier.name))
+                       Supplier.name, Response.id))
     if status:
         query = query.where(Response.status == status)
+    if limit is not None:
+        query = query.limit(limit).offset(offset)
     lights = plan_lights(session, campaign.id, today)
     lines = []
     for (rid, supplier, state, saved, invited, submitted, total, rating, red, amber,

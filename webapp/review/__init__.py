@@ -1,7 +1,7 @@
-"""Reviewers: tracking dashboards (and, to come, grading and decisions)."""
+"""Reviewers: tracking dashboards, reviewing, starting campaigns and importing suppliers."""
 
 from flask import Blueprint
 
 bp = Blueprint("review", __name__, template_folder="templates", url_prefix="/staff")
 
-from . import routes  # noqa: E402,F401  (registers the views)
+from . import campaigns, routes, suppliers  # noqa: E402,F401  (registers the views)

@@ -11,9 +11,9 @@ from sqlalchemy import func, select
 
 from tests.conftest import signed_in
 from webapp.cli import main
-from webapp.store.supplier_csv import parse_bytes
 from webapp.store.db import unit_of_work
 from webapp.store.models import AuditEvent, Contact, Contract, ContractSupplier, Supplier
+from webapp.store.supplier_csv import parse_bytes
 
 EXCEL_SV = (
     "Organisationsnummer;Leverantör;Land;Kontaktperson;E-post;Språk;Ramavtal\r\n"

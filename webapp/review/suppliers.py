@@ -12,7 +12,7 @@ import base64
 import binascii
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
@@ -25,24 +25,24 @@ from . import bp
 
 #: the problem codes of store.supplier_csv, as staff read them
 PROBLEM_TEXT = {
-    "empty_file": _l("The file holds no rows."),
-    "too_large": _l("The file is larger than 2 MB."),
-    "too_many_rows": _l("The file has more than 10,000 rows; split it."),
-    "missing_column": _l("A required column is missing"),
-    "unknown_column": _l("This column header is not recognised"),
-    "repeated_column": _l("Two columns mean the same"),
-    "extra_values": _l("The row has more values than there are columns"),
-    "no_org_number": _l("The organisation number is missing."),
-    "no_name": _l("The supplier name is missing."),
-    "bad_email": _l("The e-mail address is not valid"),
-    "no_email": _l("The contact has no e-mail address"),
-    "unknown_country": _l("Not an ISO 3166 two-letter country code"),
-    "bad_language": _l("The language must be sv or en"),
-    "duplicate_org_number": _l("The organisation number is already on an earlier line (in "
+    "empty_file": _("The file holds no rows."),
+    "too_large": _("The file is larger than 2 MB."),
+    "too_many_rows": _("The file has more than 10,000 rows; split it."),
+    "missing_column": _("A required column is missing"),
+    "unknown_column": _("This column header is not recognised"),
+    "repeated_column": _("Two columns mean the same"),
+    "extra_values": _("The row has more values than there are columns"),
+    "no_org_number": _("The organisation number is missing."),
+    "no_name": _("The supplier name is missing."),
+    "bad_email": _("The e-mail address is not valid"),
+    "no_email": _("The contact has no e-mail address"),
+    "unknown_country": _("Not an ISO 3166 two-letter country code"),
+    "bad_language": _("The language must be sv or en"),
+    "duplicate_org_number": _("The organisation number is already on an earlier line (in "
                                "brackets) with another name or country"),
-    "duplicate_row": _l("The same supplier, contact and agreement are already on an earlier "
+    "duplicate_row": _("The same supplier, contact and agreement are already on an earlier "
                         "line"),
-    "unknown_agreement": _l("No framework agreement has this reference"),
+    "unknown_agreement": _("No framework agreement has this reference"),
 }
 
 

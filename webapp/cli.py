@@ -312,6 +312,55 @@ def _write_text(path: Path, chunks) -> None:
         for chunk in chunks:
             out.write(chunk)
 
+@main.group()
+def suppliers() -> None:
+    """Suppliers and their contacts."""
+
+
+@suppliers.command(name="import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Only show what would change; write nothing.")
+def suppliers_import(file: Path, dry_run: bool) -> None:
+    """Import suppliers and contacts from a CSV file (the same rules as the web page).
+
+    Suppliers are matched by organisation number, contacts by e-mail. Lines with
+    problems are listed and left out; the exit status is 1 when there were any.
+    """
+    from .store.db import make_engine, session_factory, unit_of_work
+    from .store.migrate import upgrade
+    from .store.supplier_csv import MAX_BYTES, parse_bytes
+    from .store.suppliers import import_rows
+
+    if file.stat().st_size > MAX_BYTES:
+        click.echo(f"kedjekoll: {file} is larger than {MAX_BYTES // 1024 // 1024} MB", err=True)
+        sys.exit(1)
+    parsed = parse_bytes(file.read_bytes())
+    engine = make_engine(_database_url())
+    upgrade(engine)
+    try:
+        with unit_of_work(session_factory(engine)) as session:
+            result = import_rows(session, parsed, "cli", apply=not dry_run)
+    finally:
+        engine.dispose()
+    sep = "tab" if result.delimiter == "\t" else result.delimiter
+    click.echo(f"read {file} as {result.encoding}, separated by '{sep}'")
+    for plan in result.suppliers:
+        if plan.action == "unchanged":
+            continue
+        added = [*plan.changes, *(f"contact {c}" for c in plan.new_contacts),
+                 *(f"agreement {a}" for a in plan.new_agreements)]
+        click.echo(f"  {plan.action:7} {plan.org_number} {plan.name}"
+                   + (f": {', '.join(added)}" if added else ""))
+    for problem in result.problems:
+        click.echo(f"{file}:{problem.line}: {problem.describe()}", err=True)
+    verb = "would be" if dry_run else "were"
+    click.echo(f"{result.count('create')} new, {result.count('update')} updated, "
+               f"{result.count('unchanged')} unchanged suppliers {verb} imported; "
+               f"{len({p.line for p in result.problems})} lines left out"
+               + (" (dry run: nothing written)" if dry_run else ""))
+    if result.problems:
+        sys.exit(1)
+
 
 @main.command(name="ast")
 @click.argument("expression")

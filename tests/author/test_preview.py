@@ -40,7 +40,7 @@ def test_index_lists_questionnaires_and_broken_files(make_app):
     app = make_app({"good.yaml": good, "broken.yaml": good.replace("type: text", "type: txt")})
     html = signed_in(app).get("/?lang=en").get_data(as_text=True)
     assert '<a href="/questionnaires/t?lang=en">Test</a>' in html
-    assert "broken.yaml" in html and "S203" in html and "<code>9:26</code>" in html
+    assert "broken.yaml" in html and "S203" in html and "<code>broken.yaml:9:26</code>" in html
 
 
 def test_unknown_questionnaire_is_404(client):

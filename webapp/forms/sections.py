@@ -28,8 +28,9 @@ class SectionForm(FlaskForm):
 _classes: dict[tuple[str, str, str], type[SectionForm]] = {}
 
 
-def _form_class(q: Questionnaire, section_id: str, lang: str) -> type[SectionForm]:
-    """Built once per definition, section and language."""
+def _form_class(q: Questionnaire, section_id: str, lang: str, cache: bool = True
+                ) -> type[SectionForm]:
+    """Built once per definition, section and language (or each time, for `cache=False`)."""
     key = (q.content_hash, section_id, lang)
     if key not in _classes:
         section = next(s for s in q.sections if s.id == section_id)
@@ -37,14 +38,21 @@ def _form_class(q: Questionnaire, section_id: str, lang: str) -> type[SectionFor
         for question in section.questions:
             if isinstance(question, AnswerBase):
                 attrs.update(ADAPTERS[question.type].fields(question, lang))
-        _classes[key] = type(f"Section_{q.id}_{section_id}", (SectionForm,), attrs)
+        built = type(f"Section_{q.id}_{section_id}", (SectionForm,), attrs)
+        if not cache:
+            return built
+        _classes[key] = built
     return _classes[key]
 
 
 def section_form(q: Questionnaire, section: Section, lang: str, answers: dict[str, Any],
-                 version: int, formdata=None, extra_rows: dict[str, int] | None = None
-                 ) -> SectionForm:
-    """The form for a section: filled from `answers`, or from the submitted `formdata`."""
+                 version: int, formdata=None, extra_rows: dict[str, int] | None = None,
+                 cache: bool = True) -> SectionForm:
+    """The form for a section: filled from `answers`, or from the submitted `formdata`.
+
+    `cache=False` is for definitions that are not in the catalogue (YAML pasted into the
+    try page), so that each one does not keep a form class alive for good.
+    """
     data: dict[str, Any] = {"draft_version": str(version)}
     for question in section.questions:
         if isinstance(question, AnswerBase):
@@ -53,7 +61,7 @@ def section_form(q: Questionnaire, section: Section, lang: str, answers: dict[st
     for table_id, count in (extra_rows or {}).items():
         rows = data.get(table_id) or []
         data[table_id] = rows + [{}] * count
-    form_class = _form_class(q, section.id, lang)
+    form_class = _form_class(q, section.id, lang, cache)
     form = form_class(formdata=formdata, data=data) if formdata is not None \
         else form_class(formdata=None, data=data)
     if formdata is None:

@@ -1,7 +1,15 @@
-"""Staff pages: tracking, reviewing, action plans."""
+"""Staff pages: tracking, reviewing, action plans, campaigns, suppliers, mail and exports."""
 
 from flask import Blueprint
 
 bp = Blueprint("review", __name__, template_folder="templates", url_prefix="/staff")
 
-from . import action_plan, exports, outbox, reviewing, routes  # noqa: E402,F401  (registers the views)
+from . import (  # noqa: E402,F401  (registers the views)
+    action_plan,
+    campaigns,
+    exports,
+    outbox,
+    reviewing,
+    routes,
+    suppliers,
+)

@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import csv
 import random
-import statistics
 import sys
 import tempfile
 import time
@@ -33,6 +32,8 @@ from sqlalchemy import event, insert, select
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from web import median_ms  # noqa: E402  (bench/web.py, beside this file)
 
 from webapp import create_app  # noqa: E402
 from webapp.definitions import check_text  # noqa: E402
@@ -116,16 +117,6 @@ def fill(session, q, responses: int, tag: str) -> int:
     for start in range(0, len(submissions), 2000):
         session.execute(insert(Submission), submissions[start:start + 2000])
     return campaign.id
-
-
-def median_ms(fn, repeat: int) -> float:
-    fn()
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times) * 1000
 
 
 def statements(app, fn) -> int:

@@ -11,9 +11,10 @@ import jsonschema
 import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from tests.conftest import ROOT, signed_in
+from tests.review.test_tracking import queries
 from tests.store.test_exports import EVERY_TYPE, answered
 from webapp import create_app
 from webapp.cli import main
@@ -95,21 +96,6 @@ def test_anonymous_are_sent_to_sign_in_and_unknown_campaigns_are_404(site):
     assert exports_recorded(app) == before
 
 
-def _download_queries(app, client, path) -> int:
-    count = []
-    engine = app.extensions["kedjekoll.engine"]
-    listener = lambda *args: count.append(1)  # noqa: E731
-    event.listen(engine, "before_cursor_execute", listener)
-    try:
-        response = client.get(path)
-        response.get_data()
-        response.close()
-    finally:
-        event.remove(engine, "before_cursor_execute", listener)
-    assert response.status_code == 200
-    return len(count)
-
-
 @pytest.mark.parametrize("kind", list(PATHS))
 def test_download_queries_are_the_same_for_5_and_50_responses(tmp_path, kind):
     app = create_app({"TESTING": True, "RESPONSES_DIR": tmp_path / "responses"})
@@ -118,9 +104,9 @@ def test_download_queries_are_the_same_for_5_and_50_responses(tmp_path, kind):
         small = answered(session, q, suppliers=5)[0].id
         large = answered(session, q, suppliers=50)[0].id
     client = signed_in(app)
-    _download_queries(app, client, PATHS[kind].format(id=small))  # warm: definitions parsed
-    assert _download_queries(app, client, PATHS[kind].format(id=small)) == \
-        _download_queries(app, client, PATHS[kind].format(id=large))
+    queries(app, client, PATHS[kind].format(id=small))  # warm: definitions parsed
+    assert queries(app, client, PATHS[kind].format(id=small))[0] == \
+        queries(app, client, PATHS[kind].format(id=large))[0]
 
 
 def test_cli_exports_csv_xlsx_and_json(site, tmp_path, monkeypatch):

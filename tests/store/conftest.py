@@ -44,8 +44,8 @@ def pg_server(request):
     return proc.host, proc.port, proc.user
 
 
-def new_database(kind: str, tmp_path: Path, request) -> str:
-    """A fresh, migrated database of the given kind; returns its URL."""
+def new_database(kind: str, tmp_path: Path, request, revision: str = "head") -> str:
+    """A fresh database of the given kind, migrated to `revision`; returns its URL."""
     if kind == "sqlite":
         url = f"sqlite:///{tmp_path / f'kk-{uuid.uuid4().hex[:8]}.sqlite3'}"
     else:
@@ -58,7 +58,7 @@ def new_database(kind: str, tmp_path: Path, request) -> str:
         admin.dispose()
         url = f"postgresql://{user}@{host}:{port}/{name}"
     engine = make_engine(url)
-    upgrade(engine)
+    upgrade(engine, revision)
     engine.dispose()
     return url
 

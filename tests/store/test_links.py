@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from tests.store.conftest import make_campaign
+from tests.store.conftest import make_campaign, new_database
 from webapp.store.db import make_engine
 from webapp.store.migrate import upgrade
 from webapp.store.models import InvitationLink
@@ -37,19 +37,7 @@ def test_every_link_of_a_response_opens_it_until_a_lost_link_revokes_them(sessio
 
 def test_migration_moves_each_token_into_a_link_and_keeps_the_answers(backend, tmp_path,
                                                                        request):
-    name = f"kk_{uuid.uuid4().hex[:12]}"
-    if backend == "sqlite":
-        url = f"sqlite:///{tmp_path / (name + '.sqlite3')}"
-    else:
-        host, port, user = request.getfixturevalue("pg_server")
-        admin = make_engine(f"postgresql://{user}@{host}:{port}/postgres",
-                            isolation_level="AUTOCOMMIT")
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-        admin.dispose()
-        url = f"postgresql://{user}@{host}:{port}/{name}"
-    engine = make_engine(url)
-    upgrade(engine, "0004")
+    engine = make_engine(new_database(backend, tmp_path, request, revision="0004"))
     now = datetime(2026, 11, 1, tzinfo=UTC)
     token = "old-token-" + uuid.uuid4().hex
     with engine.begin() as connection:

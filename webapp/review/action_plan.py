@@ -99,6 +99,10 @@ def close_plan(response_id: int):
     response = response_or_404(response_id)
     try:
         action_plans.close_action_plan(db(), response, current_user.user)
+    except action_plans.PlanClosed:
+        db().rollback()
+        flash(_("The action plan is closed; nothing was changed."), "error")
+        return _back(response_id)
     except (ValueError, IllegalTransition):
         db().rollback()
         flash(_("Close every deviation before closing the action plan."), "error")

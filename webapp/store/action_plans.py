@@ -168,7 +168,12 @@ def set_status(session: Session, response: Response, deviation_id: int, status: 
 
 
 def close_action_plan(session: Session, response: Response, actor: StaffUser) -> None:
-    """Accept a response whose deviations are all closed."""
+    """Accept a response whose deviations are all closed.
+
+    Only a response with an action plan: any other would be accepted without a decision.
+    """
+    if response.status != ACTION_PLAN:
+        raise PlanClosed("the response has no action plan under way")
     open_items = session.scalars(select(Deviation.id).where(
         Deviation.response_id == response.id, Deviation.status != "closed")).all()
     if open_items:

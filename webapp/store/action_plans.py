@@ -83,9 +83,20 @@ def deviations_of(session: Session, response: Response) -> list[Deviation]:
     return sorted(rows, key=lambda d: (rank.get(d.severity, 9), d.deadline, d.id))
 
 
+def _lock(session: Session, response: Response) -> None:
+    """Re-read the response under a row lock before checking its status (R7).
+
+    Adding, reporting and closing then run one at a time per response, so a plan is
+    never accepted while a deviation is being added to it.
+    """
+    session.flush()
+    session.refresh(response, with_for_update=True)
+
+
 def add_deviation(session: Session, response: Response, severity: str, description: str,
                   owner: str, deadline: date, actor: StaffUser) -> Deviation:
     """A reviewer adds an item to the response's action plan."""
+    _lock(session, response)
     if response.status != ACTION_PLAN:
         raise PlanClosed("deviations belong to a response with an action plan")
     if severity not in SEVERITIES:
@@ -117,6 +128,7 @@ def report_progress(session: Session, response: Response, deviation_id: int, not
 
     The supplier never closes a deviation: a reviewer does, after checking.
     """
+    _lock(session, response)
     if response.status != ACTION_PLAN:
         raise PlanClosed("the action plan is not open for reports")
     note = (note or "").strip()
@@ -144,6 +156,7 @@ def report_progress(session: Session, response: Response, deviation_id: int, not
 def set_status(session: Session, response: Response, deviation_id: int, status: str,
                note: str, actor: StaffUser) -> DeviationReport:
     """A reviewer moves a deviation to open, in progress or closed, with a note."""
+    _lock(session, response)
     if response.status != ACTION_PLAN:
         raise PlanClosed("the action plan is not open")
     if status not in DEVIATION_STATUSES:
@@ -172,6 +185,7 @@ def close_action_plan(session: Session, response: Response, actor: StaffUser) ->
 
     Only a response with an action plan: any other would be accepted without a decision.
     """
+    _lock(session, response)
     if response.status != ACTION_PLAN:
         raise PlanClosed("the response has no action plan under way")
     open_items = session.scalars(select(Deviation.id).where(

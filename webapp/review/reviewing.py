@@ -27,7 +27,7 @@ from ..definitions.rounds import changed_questions
 from ..definitions.scoring import score, visibility
 from ..rendering import current_language
 from ..store import reviews
-from ..store.action_plans import deviations_of
+from ..store.action_plans import MAX_NOTE, deviations_of
 from ..store.action_plans import summary as plan_summary
 from ..store.models import Response, Review
 from ..store.responses import questionnaire_of, submissions
@@ -119,6 +119,7 @@ def render_review(response: Response, *, typed: Any = None, plan_form: Any = Non
         deviations=deviations,
         plan=plan_summary(deviations),
         plan_open=response.status == ACTION_PLAN,
+        max_note=MAX_NOTE,
         plan_form=plan_form,
         today=datetime.now(UTC).date(),
         **context,

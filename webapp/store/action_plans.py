@@ -30,6 +30,10 @@ class PlanClosed(ValueError):
     """The response has no action plan under way; nothing can be reported on it."""
 
 
+class NoteTooLong(ValueError):
+    """A note past MAX_NOTE characters: refused whole, never cut short."""
+
+
 def _today() -> date:
     return datetime.now(UTC).date()
 
@@ -161,7 +165,9 @@ def set_status(session: Session, response: Response, deviation_id: int, status: 
         raise PlanClosed("the action plan is not open")
     if status not in DEVIATION_STATUSES:
         raise ValueError(f"status must be one of {', '.join(DEVIATION_STATUSES)}")
-    note = (note or "").strip()[:MAX_NOTE]
+    note = (note or "").strip()
+    if len(note) > MAX_NOTE:
+        raise NoteTooLong(f"the note is longer than {MAX_NOTE} characters")
     deviation = _deviation(session, response, deviation_id)
     old = deviation.status
     if status == old and not note:
@@ -195,6 +201,6 @@ def close_action_plan(session: Session, response: Response, actor: StaffUser) ->
     transition(session, response, ACCEPTED, actor.email)
 
 
-__all__ = ["DEVIATION_STATUSES", "SEVERITIES", "PlanClosed", "PlanSummary", "add_deviation",
-           "close_action_plan", "closed_late", "deviations_of", "is_overdue",
+__all__ = ["DEVIATION_STATUSES", "SEVERITIES", "NoteTooLong", "PlanClosed", "PlanSummary",
+           "add_deviation", "close_action_plan", "closed_late", "deviations_of", "is_overdue",
            "report_progress", "set_status", "summary", "traffic_light"]

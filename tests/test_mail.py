@@ -226,3 +226,32 @@ def test_an_unknown_smtp_security_stops_the_app_and_the_command(tmp_path):
     result = CliRunner().invoke(main, ["outbox", "send"], env={
         "KEDJEKOLL_RESPONSES_DIR": str(tmp_path), "KEDJEKOLL_SMTP_SECURITY": "tls"})
     assert result.exit_code == 2 and "KEDJEKOLL_SMTP_SECURITY" in result.output
+
+
+def test_a_mail_no_longer_wanted_is_withdrawn_not_sent(world, smtp):
+    """SMTP was down; meanwhile one supplier submitted and the campaign was then closed.
+    Neither a reminder to who has answered nor mail for a closed campaign leaves."""
+    day = (world.deadline - timedelta(days=7)).isoformat()
+    smtp.stop()
+    assert world.cli("remind", "--today", day, environ=smtp.environ()).exit_code == 1
+    with unit_of_work(world.factory) as session:
+        session.get(Response, world.ids[0]).status = "submitted"
+        session.execute(update(OutboxMessage).values(next_attempt_at=OutboxMessage.created_at))
+    smtp.start()
+    assert world.cli("outbox", "send", environ=smtp.environ()).exit_code == 0
+    assert [link_token(m) is not None for m in smtp.messages] == [True]  # only the second
+    rows = world.rows()
+    assert [(r.response_id, r.delivery) for r in rows] == [
+        (world.ids[0], "withdrawn"), (world.ids[1], "smtp")]
+    with unit_of_work(world.factory) as session:
+        session.get(Campaign, world.campaign_id).status = "closed"
+        session.get(Response, world.ids[1]).status = "in_progress"
+        from webapp.store import outbox
+        with pytest.raises(outbox.NothingToRemind):
+            outbox.queue_manual_reminder(session, session.get(Response, world.ids[1]),
+                                         world.settings().compose(), "staff@region.example")
+        assert session.scalar(select(AuditEvent.id).where(
+            AuditEvent.action == "mail.withdrawn")) is not None
+    from tests.conftest import signed_in
+    page = signed_in(world.app, "admin").get("/staff/outbox").get_data(as_text=True)
+    assert "Inte skickat: återkallat" in page

@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.routing import IntegerConverter
 
 from . import config as app_config
 from .access import check_audiences
@@ -19,9 +20,21 @@ from .security import init_security
 csrf = CSRFProtect()
 
 
+class IdConverter(IntegerConverter):
+    """`<int:...>` in a route, at most the largest id the database holds: a larger
+    number matches no route (404) instead of overflowing the driver (R9)."""
+
+    def __init__(self, map, *args: Any, **kwargs: Any) -> None:
+        from .store.models import MAX_ID
+
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)
+
+
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """The application factory: configuration, questionnaires (parsed once), blueprints."""
     app = Flask(__name__)
+    app.url_map.converters["int"] = IdConverter
     app.config.update(
         WTF_CSRF_TIME_LIMIT=12 * 3600,
         PERMANENT_SESSION_LIFETIME=timedelta(days=14),

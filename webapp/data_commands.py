@@ -107,7 +107,8 @@ def suppliers_import(file: Path, dry_run: bool) -> None:
     for plan in result.suppliers:
         if plan.action == "unchanged":
             continue
-        added = [*plan.changes, *(f"contact {c}" for c in plan.new_contacts),
+        added = [*(f"{name}: {old} → {new}" for name, old, new in plan.changes),
+                 *(f"contact {c}" for c in plan.new_contacts),
                  *(f"agreement {a}" for a in plan.new_agreements)]
         click.echo(f"  {plan.action:7} {plan.org_number} {plan.name}"
                    + (f": {', '.join(added)}" if added else ""))

@@ -115,7 +115,8 @@ def outbox_list(state: str | None, limit: int) -> None:
     with _session() as (session, _settings):
         rows = messages(session, state, limit)
         for message, supplier in rows:
-            line = (f"{message.id:6} {state_of(message):7} {message.kind:10} "
+            state = "withdrawn" if message.delivery == "withdrawn" else state_of(message)
+            line = (f"{message.id:6} {state:7} {message.kind:10} "
                     f"{message.step or '':8} {message.created_at:%Y-%m-%d %H:%M} {supplier} "
                     f"<{', '.join(message.recipients)}> attempts {message.attempts}")
             click.echo(line)

@@ -3,7 +3,8 @@
 For each pending message the sender claims the row, mints a new invitation link and
 commits, and only then hands the mail to the SMTP server: a link is never in a mail
 the database does not know, and a mail that fails leaves only an unused link behind.
-A failure keeps the row pending with the error and the time of the next attempt.
+A failure keeps the row pending with the error and the time of the next attempt; a
+message whose supplier no longer has to answer is withdrawn, not sent.
 One SMTP connection serves a whole batch. Tokens are never logged or stored
 (shared/security.md S15): they exist only in the mail, or on stdout when printing.
 """
@@ -175,6 +176,12 @@ def _deliver(session: Session, message_id: int, settings: MailSettings, transpor
     if message is None or not outbox.claim(session, message, now):
         session.commit()
         return True  # sent or taken by another sender meanwhile
+    if not outbox.still_wanted(message):
+        outbox.mark_withdrawn(session, message, actor)
+        session.commit()
+        log.info("outbox message %d withdrawn: the response is %s", message.id,
+                 message.response.status)
+        return True
     token = add_link(session, message.response)
     session.commit()  # the link exists before any mail carries it
     try:

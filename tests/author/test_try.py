@@ -110,3 +110,12 @@ def test_missing_translations_still_allow_a_preview(client):
     assert "<code>T400</code>" in html
     assert "Shown although translations are missing" in html
     assert '<label for="company">Företagets namn' in html.split("try-preview", 1)[1]
+
+
+def test_a_refused_file_keeps_the_pasted_text(client):
+    """The text box is kept when the file chosen with it cannot be used."""
+    pasted = "id: mitt-formular\nversion: 1\n"
+    for name, raw in (("notes.txt", b"id: x"), ("latin1.yaml", "titel: Åtgärd".encode("latin-1"))):
+        refused = _post(client, yaml=pasted, file=(io.BytesIO(raw), name))
+        assert refused.status_code == 400
+        assert "id: mitt-formular\nversion: 1\n</textarea>" in refused.get_data(as_text=True)

@@ -145,6 +145,13 @@ CASES = [
           label: {sv: Fil, en: File}
           accept: [pdf, exe]
         """), L + 3, 23),
+    ("Q308", questionnaire_yaml("""\
+        - id: supplier
+          type: table
+          label: {sv: Underleverantörer, en: Sub-suppliers}
+          columns:
+            - {id: name, type: text, label: {sv: Namn, en: Name}}
+        """), L, 13),
     ("T400", questionnaire_yaml("- {id: name, type: text, label: {sv: Namn}}"), L, 39),
     ("T401", questionnaire_yaml("- {id: name, type: text, label: {sv: N, en: N, de: N}}"),
      L, 54),

@@ -91,3 +91,26 @@ def test_a_stale_review_form_is_a_conflict(demo_app):  # noqa: F811
         review = session.scalar(select(Review).where(Review.response_id == response_id,
                                                      Review.decision.is_(None)))
         assert {g.question_id: g.points for g in review.grades}[question.id] == 0
+
+
+def test_the_error_summary_links_to_the_field_to_fix(demo_app):  # noqa: F811
+    """Each problem in the summary is a link to the field it is about (WCAG 3.3.1)."""
+    response_id, q = submitted(demo_app)
+    reviewer = signed_in(demo_app)
+    html, data = form(reviewer, response_id)
+    undecided = reviewer.post(f"/staff/responses/{response_id}",
+                              data=dict(data, action="rejected", justification=" "))
+    page = undecided.get_data(as_text=True)
+    assert undecided.status_code == 422
+    assert '<a href="#justification">Skriv en motivering till beslutet.</a>' in page
+    assert re.search(r'<textarea id="justification"[^>]*aria-invalid="true"', page)
+    unasked = reviewer.post(f"/staff/responses/{response_id}", data=dict(data, action="clarify"))
+    page = unasked.get_data(as_text=True)
+    first = re.search(r'<textarea id="(ask-[a-z0-9_]+)"', page).group(1)
+    assert unasked.status_code == 422
+    assert f'<a href="#{first}">Skriv vad leverantören' in page
+    question = next(x for x in q.answerable() if x.rubric and f'name="grade-{x.id}"' in html)
+    unknown = reviewer.post(f"/staff/responses/{response_id}",
+                            data=dict(data, action="grade", **{f"grade-{question.id}": "77"}))
+    assert unknown.status_code == 422
+    assert f'<a href="#grade-{question.id}">' in unknown.get_data(as_text=True)

@@ -217,3 +217,44 @@ def test_supplier_reports_progress_on_its_own_deviations_only(app, masks):
     status, html = page(reviewer_client, f"/staff/responses/{first_id}")
     assert "Översättning beställd" in html and "Röd: inte åtgärdad i tid" in html
     assert "Sista dagen har passerat" in html
+
+
+def test_closing_a_plan_never_accepts_a_response_without_one(app, masks):
+    """A response in review has no deviations; "close the plan" must not accept it
+    without a decision and its justification."""
+    [(response_id, _), _] = submitted_pair(app, masks)
+    with store(app) as session:
+        reviews.start_review(session, session.get(Response, response_id), make_staff(session))
+    client = signed_in(app)
+    status, html = page(client, f"/staff/responses/{response_id}")
+    token = CSRF.search(html).group(1)
+    refused = client.post(f"/staff/responses/{response_id}/plan/close",
+                          data={"csrf_token": token}, follow_redirects=True)
+    assert "Åtgärdsplanen är avslutad; inget ändrades." in refused.get_data(as_text=True)
+    with store(app) as session:
+        response = session.get(Response, response_id)
+        assert response.status == "in_review"
+        with pytest.raises(action_plans.PlanClosed):
+            action_plans.close_action_plan(session, response, make_staff(session))
+
+
+def test_a_reviewer_note_too_long_is_refused_not_cut(app, masks):
+    """A note past the limit is refused with a message; it is never silently shortened."""
+    [(response_id, _), _] = submitted_pair(app, masks)
+    decided_with_plan(app, response_id)
+    with store(app) as session:
+        deviation = action_plans.add_deviation(
+            session, session.get(Response, response_id), "minor", "Avtal saknas", "HR",
+            date.today() + timedelta(10), make_staff(session))
+        deviation_id = deviation.id
+    client = signed_in(app)
+    status, html = page(client, f"/staff/responses/{response_id}")
+    assert f'id="note-{deviation_id}" name="note" rows="2" maxlength="5000"' in html
+    token = CSRF.search(html).group(1)
+    answer = client.post(f"/staff/responses/{response_id}/deviations/{deviation_id}",
+                         data={"csrf_token": token, "status": "closed", "note": "x" * 5001},
+                         follow_redirects=True)
+    assert "Anteckningen är längre än 5000 tecken" in answer.get_data(as_text=True)
+    with store(app) as session:
+        deviation = session.get(Deviation, deviation_id)
+        assert deviation.status == "open" and deviation.reports == []

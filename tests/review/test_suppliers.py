@@ -165,3 +165,15 @@ def test_cli_dry_run_then_import(tmp_path, app, staff):
     result = runner.invoke(main, ["suppliers", "import", str(bad)], env=env)
     assert result.exit_code == 1
     assert f"{bad}:3: the e-mail address is not valid: not-an-address" in result.output
+
+
+def test_changes_in_the_preview_are_in_the_page_language(app, staff):
+    _confirm(staff, _preview(staff, EXCEL_SV))
+    renamed = ("Org number,Name,Country,Contact e-mail\n"
+               "556036-0793,Åhléns Skydd AB,DK,orjan@ahlens.example\n").encode()
+    html = staff.post("/staff/suppliers/import?lang=sv", data={
+        "csrf_token": _token(staff), "action": "preview",
+        "file": (io.BytesIO(renamed), "l.csv")},
+        content_type="multipart/form-data").get_data(as_text=True)
+    assert "namn: Åhléns Skyddsutrustning AB → Åhléns Skydd AB" in html
+    assert "land: SE → DK" in html and "name:" not in html and "country:" not in html

@@ -158,3 +158,26 @@ def test_a_large_campaign_is_paged(demo_app, masks, monkeypatch):
     assert len(set(names)) == 6  # no supplier on two pages
     beyond = client.get(f"/staff/campaigns/{campaign_id}?page=99").get_data(as_text=True)
     assert "sida 3 av 3" in beyond
+
+
+def test_an_id_too_large_for_the_database_is_not_found(tmp_path):
+    """A number past what an id column holds is a 404 or a form error, never a 500 (R9)."""
+    app = create_app({"TESTING": True, "RESPONSES_DIR": tmp_path, "WTF_CSRF_ENABLED": True})
+    limiter.reset()
+    client = signed_in(app, "admin")
+    token = re.search(r'name="csrf_token" value="([^"]+)"',
+                      client.get("/staff/campaigns/new").get_data(as_text=True)).group(1)
+    huge = str(2**63)
+    for path in (f"/staff/responses/{huge}", f"/staff/campaigns/{huge}",
+                 f"/staff/files/{huge}", f"/staff/campaigns/{huge}/export/campaign.json",
+                 f"/staff/responses/{2**31}"):
+        assert client.get(path).status_code == 404, path
+    assert client.post(f"/staff/responses/{huge}/deviations/{huge}",
+                       data={"csrf_token": token}).status_code == 404
+    assert client.get(f"/staff/campaigns/new?contract={huge}").status_code == 200
+    assert client.get(f"/staff/audit?page={huge}").status_code == 200
+    refused = client.post("/staff/campaigns/new", data={
+        "csrf_token": token, "name": "Uppföljning", "contract": huge, "shown_contract": "",
+        "reviewer": huge,
+        "deadline": "2099-01-01", "action": "create"})
+    assert refused.status_code == 200 and "Välj ett ramavtal." in refused.get_data(as_text=True)

@@ -6,6 +6,7 @@ import random
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from sqlalchemy import select
 
 from tests.store.conftest import make_campaign, make_staff
 from webapp.definitions.examples import example_answers
@@ -197,3 +198,49 @@ def test_traffic_light_follows_deadlines_and_closing():
     assert action_plans.traffic_light([late], today) == "green"
     summary = action_plans.summary([due, late], today)
     assert (summary.total, summary.closed, summary.overdue, summary.light) == (2, 1, 0, "yellow")
+
+
+def test_a_deviation_added_while_the_plan_is_closed_never_leaves_it_accepted(fresh_url, masks):
+    """Two reviewers at once: one adds a deviation, one closes the plan. The plan must
+    not end accepted with an open deviation (shared/security.md R7)."""
+    import threading
+    import time
+
+    from webapp.store.db import make_engine, session_factory, unit_of_work
+    from webapp.store.models import Deviation, Response
+
+    engine = make_engine(fresh_url)
+    factory = session_factory(engine)
+    with unit_of_work(factory) as session:
+        _, response = submitted(session, masks)
+        reviewer = make_staff(session)
+        reviews.start_review(session, response, reviewer)
+        reviews.decide(session, response, "action_plan", "Brister.", reviewer)
+        response_id, reviewer_id = response.id, reviewer.id
+    outcome = []
+
+    def close() -> None:
+        try:
+            with unit_of_work(factory) as other:
+                action_plans.close_action_plan(other, other.get(Response, response_id),
+                                               other.get(type(reviewer), reviewer_id))
+            outcome.append("closed")
+        except ValueError:
+            outcome.append("refused")
+
+    with unit_of_work(factory) as session:
+        action_plans.add_deviation(session, session.get(Response, response_id), "major",
+                                   "Löner betalas sent", "Ekonomichefen",
+                                   date.today() + timedelta(days=30),
+                                   session.get(type(reviewer), reviewer_id))
+        closer = threading.Thread(target=close)
+        closer.start()
+        time.sleep(0.5)  # the closer reads now, before the deviation is committed
+    closer.join(timeout=30)
+    with factory() as session:
+        status = session.get(Response, response_id).status
+        open_items = session.scalars(select(Deviation).where(
+            Deviation.response_id == response_id, Deviation.status != "closed")).all()
+    engine.dispose()
+    assert outcome == ["refused"]
+    assert status == "action_plan" and len(open_items) == 1

@@ -84,7 +84,11 @@ def _shipped_file(name: str) -> str:
 
 
 def _submitted() -> tuple[str, str, str | None]:
-    """(text, file name, problem) from the upload if there is one, else the text box."""
+    """(text, file name, problem) from the upload if there is one, else the text box.
+
+    A file that cannot be used is refused with the text box's text kept as it was.
+    """
+    pasted = request.form.get("yaml", "")[:MAX_YAML_BYTES]
     upload = request.files.get("file")
     if upload is not None and upload.filename:
         name = Path(upload.filename.replace("\\", "/")).name[:120] or "upload.yaml"
@@ -93,13 +97,13 @@ def _submitted() -> tuple[str, str, str | None]:
         finally:
             upload.close()
         if not name.lower().endswith(SUFFIXES):
-            return "", name, "type"
+            return pasted, name, "type"
         if len(raw) > MAX_YAML_BYTES:
-            return "", name, "size"
+            return pasted, name, "size"
         try:
             return raw.decode("utf-8-sig"), name, None
         except UnicodeDecodeError:
-            return "", name, "encoding"
+            return pasted, name, "encoding"
     text = request.form.get("yaml", "")
     if len(text.encode("utf-8")) > MAX_YAML_BYTES:
         return text[:MAX_YAML_BYTES], "pasted.yaml", "size"

@@ -22,6 +22,7 @@ from .problems import PathProblem
 from .questions import (
     EVIDENCE_TYPES,
     OTHER,
+    TABLE_EXPORT_FIXED,
     AnswerBase,
     ChoiceQuestion,
     CountryQuestion,
@@ -219,6 +220,12 @@ def _constraints(question: QuestionBase, path: DataPath, q: Questionnaire,
                 else "a country question"
             found.append(PathProblem("Q305", f"'{question.country}' is not {where}",
                                      (*path, "country")))
+    if isinstance(question, TableQuestion):
+        for name in question.row_columns():
+            if f"{question.id}.{name}" in TABLE_EXPORT_FIXED:
+                found.append(PathProblem(
+                    "Q308", f"the tables export has a fixed column '{question.id}.{name}'; "
+                    "rename this table or its column", (*path, "id")))
     if isinstance(question, FileQuestion):
         for k, ext in enumerate(question.accept):
             if ext.lower().lstrip(".") not in EVIDENCE_TYPES:

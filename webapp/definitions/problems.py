@@ -33,6 +33,7 @@ CODES: dict[str, str] = {
     "Q305": "a region question must name a country question it depends on",
     "Q306": "an option may not use the value reserved for 'other'",
     "Q307": "file type not allowed for evidence uploads",
+    "Q308": "a table and column id that would clash with a fixed column of the tables export",
     # Text
     "T400": "a translation is missing",
     "T401": "text in a language the questionnaire does not declare",

@@ -17,6 +17,9 @@ from .fields import Condition, Id, NonNegative, OptionValue, Text
 
 OTHER = "other"  # the option value reserved for "other, please specify"
 JOIN = "; "  # joins several values in one exported cell (multichoice, files)
+#: the fixed columns of the tables export; a table's own are `<table>.<column>`, so a
+#: table and column must not spell one of these (checker code Q308)
+TABLE_EXPORT_FIXED = ("response.id", "supplier.name", "question", "row")
 EVIDENCE_TYPES = ("pdf", "docx", "xlsx", "pptx", "odt", "ods", "odp", "csv", "txt",
                   "jpg", "jpeg", "png")
 

@@ -85,6 +85,11 @@ def update_deviation(response_id: int, deviation_id: int):
         db().rollback()
         flash(_("The action plan is closed; nothing was changed."), "error")
         return _back(response_id)
+    except action_plans.NoteTooLong:
+        db().rollback()
+        flash(_("The note is longer than %(n)s characters; nothing was saved.",
+                n=action_plans.MAX_NOTE), "error")
+        return _back(response_id)
     except ValueError:
         db().rollback()
         flash(_("Change the status or write a note; nothing was saved."), "error")
@@ -99,6 +104,10 @@ def close_plan(response_id: int):
     response = response_or_404(response_id)
     try:
         action_plans.close_action_plan(db(), response, current_user.user)
+    except action_plans.PlanClosed:
+        db().rollback()
+        flash(_("The action plan is closed; nothing was changed."), "error")
+        return _back(response_id)
     except (ValueError, IllegalTransition):
         db().rollback()
         flash(_("Close every deviation before closing the action plan."), "error")

@@ -20,7 +20,7 @@ from ..database import db
 from ..definitions import Catalogue
 from ..mailer import queue_invitations
 from ..store.campaigns import CampaignError, close_campaign, contracts, create_campaign, reviewers
-from ..store.models import Campaign, Contract, StaffUser
+from ..store.models import MAX_ID, Campaign, Contract, StaffUser
 from ..store.versions import ChangedDefinition, record_version
 from . import bp
 
@@ -39,8 +39,13 @@ def _catalogue() -> Catalogue:
     return current_app.extensions["kedjekoll.catalogue"]
 
 
+def _id(raw: str | None) -> int | None:
+    """A posted id, or None for anything that cannot be one (too large ones too)."""
+    return int(raw) if raw and raw.isascii() and raw.isdigit() and int(raw) <= MAX_ID else None
+
+
 def _contract(raw: str | None) -> Contract | None:
-    return db().get(Contract, int(raw)) if raw and raw.isdigit() else None
+    return db().get(Contract, _id(raw)) if _id(raw) else None
 
 
 def _problems(form: CampaignForm, contract: Contract | None) -> list[tuple[str, str]]:
@@ -73,7 +78,7 @@ def _problems(form: CampaignForm, contract: Contract | None) -> list[tuple[str, 
 
 
 def _reviewer(raw: str | None) -> StaffUser | None:
-    user = db().get(StaffUser, int(raw)) if raw and raw.isdigit() else None
+    user = db().get(StaffUser, _id(raw)) if _id(raw) else None
     return user if user is not None and user.active else None
 
 

@@ -27,7 +27,7 @@ from ..definitions.rounds import changed_questions
 from ..definitions.scoring import score, visibility
 from ..rendering import current_language
 from ..store import reviews
-from ..store.action_plans import deviations_of
+from ..store.action_plans import MAX_NOTE, deviations_of
 from ..store.action_plans import summary as plan_summary
 from ..store.models import Response, Review
 from ..store.responses import questionnaire_of, submissions
@@ -41,6 +41,10 @@ DECISION_ACTIONS = ("accepted", "action_plan", "rejected")
 class UnknownLevel(ValueError):
     """A posted grade that is not one of the rubric's levels; the message is translated."""
 
+    def __init__(self, message: str, question_id: str):
+        super().__init__(message)
+        self.question_id = question_id
+
 
 def response_or_404(response_id: int) -> Response:
     found = db().get(Response, response_id)
@@ -50,8 +54,11 @@ def response_or_404(response_id: int) -> Response:
 
 
 def render_review(response: Response, *, typed: Any = None, plan_form: Any = None,
-                  status: int = 200, problems: list[str] | None = None):
-    """The review page of `response`, for the round asked for (default: the latest)."""
+                  status: int = 200, problems: list[tuple[str | None, str]] | None = None):
+    """The review page of `response`, for the round asked for (default: the latest).
+
+    `problems` are (id of the field to fix or None, message) for the error summary.
+    """
     q = questionnaire_of(response)
     rounds = submissions(db(), response)
     wanted = request.args.get("round", type=int)
@@ -112,6 +119,7 @@ def render_review(response: Response, *, typed: Any = None, plan_form: Any = Non
         deviations=deviations,
         plan=plan_summary(deviations),
         plan_open=response.status == ACTION_PLAN,
+        max_note=MAX_NOTE,
         plan_form=plan_form,
         today=datetime.now(UTC).date(),
         **context,
@@ -144,7 +152,8 @@ def _posted_grades(q, form) -> dict[str, float | None]:
             points = None
         if points not in levels:
             raise UnknownLevel(_("Choose one of the rubric's levels for “%(q)s”.",
-                                 q=text_in(question.label, current_language())))
+                                 q=text_in(question.label, current_language())),
+                               question.id)
         chosen[question.id] = points
     return chosen
 
@@ -180,6 +189,16 @@ def live_score(response_id: int):
     )
 
 
+def _first_ask(q, response) -> str | None:
+    """The id of the first "ask the supplier" box on the page, as the template orders them."""
+    latest = reviews.latest_submission(db(), response)
+    if latest is None:
+        return None
+    seen = visibility(q, latest.answers)
+    return next((f"ask-{x.id}" for section in q.sections if section.id in seen.sections
+                 for x in section.questions if x.answerable and x.id in seen.questions), None)
+
+
 def _grade(q, response, reviewer, expected: int | None) -> None:
     chosen = _posted_grades(q, request.form)
     for question in q.answerable():
@@ -207,9 +226,10 @@ def review_action(response_id: int):
     problem = None
     if action == "clarify" and not any(
             request.form.get(f"ask-{x.id}", "").strip() for x in q.answerable()):
-        problem = _("Write what the supplier should clarify on at least one question.")
+        problem = (_first_ask(q, response),
+                   _("Write what the supplier should clarify on at least one question."))
     elif action in DECISION_ACTIONS and not request.form.get("justification", "").strip():
-        problem = _("Write a justification for the decision.")
+        problem = ("justification", _("Write a justification for the decision."))
     if problem:
         return render_review(response, typed=request.form, problems=[problem], status=422)
     try:
@@ -229,15 +249,16 @@ def review_action(response_id: int):
             flash(_("Decision saved."), "saved")
     except reviews.ReviewConflict:
         db().rollback()
-        return render_review(response, typed=request.form, status=409, problems=[_(
+        return render_review(response, typed=request.form, status=409, problems=[(None, _(
             "Someone else changed this review while you worked. Nothing of yours was saved: "
-            "what you typed is kept below; compare it with the saved grades and save again.")])
+            "what you typed is kept below; compare it with the saved grades and save again."))])
     except UnknownLevel as exc:
         db().rollback()
-        return render_review(response, typed=request.form, status=422, problems=[str(exc)])
+        return render_review(response, typed=request.form, status=422,
+                             problems=[(f"grade-{exc.question_id}", str(exc))])
     except ValueError:  # the status changed under us (another reviewer decided)
         db().rollback()
-        return render_review(response, typed=request.form, status=422, problems=[_(
+        return render_review(response, typed=request.form, status=422, problems=[(None, _(
             "This response cannot be changed in its current status (%(status)s).",
-            status=LABELS[response.status][current_language()])])
+            status=LABELS[response.status][current_language()]))])
     return redirect(url_for("review.response_page", response_id=response_id), 303)

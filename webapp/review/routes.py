@@ -82,6 +82,8 @@ def audit_log():
     if action:
         query = query.where(AuditEvent.action == action)
         counter = counter.where(AuditEvent.action == action)
+    total = db().scalar(counter)
+    page = min(page, max(1, -(-total // PAGE_SIZE)))  # past the last page: the last one
     events = (
         db()
         .scalars(
@@ -89,7 +91,6 @@ def audit_log():
         )
         .all()
     )
-    total = db().scalar(counter)
     actions = db().scalars(select(AuditEvent.action).distinct().order_by(AuditEvent.action))
     return render_template(
         "review/audit.html",

@@ -30,6 +30,10 @@ class PlanClosed(ValueError):
     """The response has no action plan under way; nothing can be reported on it."""
 
 
+class NoteTooLong(ValueError):
+    """A note past MAX_NOTE characters: refused whole, never cut short."""
+
+
 def _today() -> date:
     return datetime.now(UTC).date()
 
@@ -83,9 +87,20 @@ def deviations_of(session: Session, response: Response) -> list[Deviation]:
     return sorted(rows, key=lambda d: (rank.get(d.severity, 9), d.deadline, d.id))
 
 
+def _lock(session: Session, response: Response) -> None:
+    """Re-read the response under a row lock before checking its status (R7).
+
+    Adding, reporting and closing then run one at a time per response, so a plan is
+    never accepted while a deviation is being added to it.
+    """
+    session.flush()
+    session.refresh(response, with_for_update=True)
+
+
 def add_deviation(session: Session, response: Response, severity: str, description: str,
                   owner: str, deadline: date, actor: StaffUser) -> Deviation:
     """A reviewer adds an item to the response's action plan."""
+    _lock(session, response)
     if response.status != ACTION_PLAN:
         raise PlanClosed("deviations belong to a response with an action plan")
     if severity not in SEVERITIES:
@@ -117,6 +132,7 @@ def report_progress(session: Session, response: Response, deviation_id: int, not
 
     The supplier never closes a deviation: a reviewer does, after checking.
     """
+    _lock(session, response)
     if response.status != ACTION_PLAN:
         raise PlanClosed("the action plan is not open for reports")
     note = (note or "").strip()
@@ -144,11 +160,14 @@ def report_progress(session: Session, response: Response, deviation_id: int, not
 def set_status(session: Session, response: Response, deviation_id: int, status: str,
                note: str, actor: StaffUser) -> DeviationReport:
     """A reviewer moves a deviation to open, in progress or closed, with a note."""
+    _lock(session, response)
     if response.status != ACTION_PLAN:
         raise PlanClosed("the action plan is not open")
     if status not in DEVIATION_STATUSES:
         raise ValueError(f"status must be one of {', '.join(DEVIATION_STATUSES)}")
-    note = (note or "").strip()[:MAX_NOTE]
+    note = (note or "").strip()
+    if len(note) > MAX_NOTE:
+        raise NoteTooLong(f"the note is longer than {MAX_NOTE} characters")
     deviation = _deviation(session, response, deviation_id)
     old = deviation.status
     if status == old and not note:
@@ -168,7 +187,13 @@ def set_status(session: Session, response: Response, deviation_id: int, status: 
 
 
 def close_action_plan(session: Session, response: Response, actor: StaffUser) -> None:
-    """Accept a response whose deviations are all closed."""
+    """Accept a response whose deviations are all closed.
+
+    Only a response with an action plan: any other would be accepted without a decision.
+    """
+    _lock(session, response)
+    if response.status != ACTION_PLAN:
+        raise PlanClosed("the response has no action plan under way")
     open_items = session.scalars(select(Deviation.id).where(
         Deviation.response_id == response.id, Deviation.status != "closed")).all()
     if open_items:
@@ -176,6 +201,6 @@ def close_action_plan(session: Session, response: Response, actor: StaffUser) ->
     transition(session, response, ACCEPTED, actor.email)
 
 
-__all__ = ["DEVIATION_STATUSES", "SEVERITIES", "PlanClosed", "PlanSummary", "add_deviation",
-           "close_action_plan", "closed_late", "deviations_of", "is_overdue",
+__all__ = ["DEVIATION_STATUSES", "SEVERITIES", "NoteTooLong", "PlanClosed", "PlanSummary",
+           "add_deviation", "close_action_plan", "closed_late", "deviations_of", "is_overdue",
            "report_progress", "set_status", "summary", "traffic_light"]

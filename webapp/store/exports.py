@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from ..definitions import Questionnaire
 from ..definitions.fields import text_in
+from ..definitions.questions import TABLE_EXPORT_FIXED
 from .audit import record
 from .models import Attachment, Campaign, Grade, Response, Review, Submission, Supplier
 from .versions import definition
@@ -50,7 +51,7 @@ FIXED = {
     "response.decision": {"en": "Decision", "sv": "Beslut"},
 }
 #: the tables file's fixed columns; its other headers are all `<table>.<column>`
-TABLE_FIXED = ("response.id", "supplier.name", "question", "row")
+TABLE_FIXED = TABLE_EXPORT_FIXED
 
 
 def safe(value: Any) -> Any:

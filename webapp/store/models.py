@@ -34,6 +34,11 @@ NAMING = {
 JSONValue = JSON().with_variant(JSONB(), "postgresql")
 
 
+#: the largest id an integer key column holds (PostgreSQL `integer`); a larger number
+#: names nothing, and must not reach the database driver, which would overflow
+MAX_ID = 2**31 - 1
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC)
 

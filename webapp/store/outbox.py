@@ -90,6 +90,8 @@ def queue_manual_reminder(session: Session, response: Response, compose: Compose
     """A reminder staff ask for now; at most one per response and day (None if queued)."""
     if response.status not in REMINDED:
         raise NothingToRemind(f"the response is {response.status}")
+    if response.campaign.status != "open":
+        raise NothingToRemind("the campaign is closed")
     today = today or date.today()
     return _queue(session, response, REMINDER, MANUAL, f"manual:{response.id}:{today}", compose,
                   actor, today)
@@ -196,6 +198,26 @@ def mark_sent(session: Session, message: OutboxMessage, delivery: str, actor: st
     record(session, actor, "mail.sent", message, response=message.response_id,
            kind=message.kind, step=message.step, delivery=delivery,
            recipients=len(message.recipients))
+    session.flush()
+
+
+def still_wanted(message: OutboxMessage) -> bool:
+    """The supplier is still expected to answer: a queued mail is not stale.
+
+    A mail may wait for hours while the SMTP server is down; meanwhile the supplier may
+    have submitted, or the campaign been closed.
+    """
+    response = message.response
+    return response.status in REMINDED and response.campaign.status == "open"
+
+
+def mark_withdrawn(session: Session, message: OutboxMessage, actor: str) -> None:
+    """Never send a message that is no longer wanted; it leaves the queue, audited."""
+    message.sent_at = utcnow()
+    message.delivery = "withdrawn"
+    message.last_error = None
+    record(session, actor, "mail.withdrawn", message, response=message.response_id,
+           kind=message.kind, step=message.step, status=message.response.status)
     session.flush()
 
 

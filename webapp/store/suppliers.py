@@ -28,7 +28,7 @@ class Planned:
     country: str
     lines: list[int]
     action: str = "unchanged"
-    changes: list[str] = field(default_factory=list)
+    changes: list[tuple[str, str, str]] = field(default_factory=list)  # (field, old, new)
     new_contacts: list[str] = field(default_factory=list)
     new_agreements: list[str] = field(default_factory=list)
 
@@ -86,9 +86,9 @@ def import_rows(session: Session, parsed: ParsedFile, actor: str, *, apply: bool
                 plan.action = "create"
             else:
                 if supplier.name != row.name:
-                    plan.changes.append(f"name: {supplier.name} → {row.name}")
+                    plan.changes.append(("name", supplier.name, row.name))
                 if supplier.country != row.country:
-                    plan.changes.append(f"country: {supplier.country} → {row.country}")
+                    plan.changes.append(("country", supplier.country, row.country))
         plan.lines.append(row.line)
         known = {c.email.lower() for c in supplier.contacts} if supplier else set()
         if row.contact_email and row.contact_email not in known \

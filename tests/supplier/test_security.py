@@ -270,6 +270,33 @@ def test_tokens_never_reach_the_logs_or_the_audit_trail(site, caplog):
         assert token not in text and token not in details
 
 
+def test_a_served_link_is_logged_without_its_token(site, caplog):
+    """The request log of a real server shows the path of a link, never its token."""
+    import threading
+    import urllib.request
+
+    from werkzeug.serving import make_server
+
+    caplog.set_level(logging.INFO)
+    server = make_server("127.0.0.1", 0, site.app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        for path in (f"/i/{site.tokens[0]}", "/staff/password/" + "p" * 43):
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{server.port}{path}"):
+                    pass
+            except urllib.error.HTTPError as refused:
+                refused.close()
+    finally:
+        server.shutdown()
+        thread.join()
+        server.server_close()
+    logged = "\n".join(r.getMessage() for r in caplog.records if r.name == "werkzeug")
+    assert "GET /i/[token] HTTP" in logged and "GET /staff/password/[token] HTTP" in logged
+    assert site.tokens[0] not in logged and "p" * 43 not in logged
+
+
 def test_security_headers_on_every_route(site, supplier):
     for rule in site.app.url_map.iter_rules():
         if "GET" not in rule.methods:

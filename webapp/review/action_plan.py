@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import date
 
 from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
@@ -25,7 +25,7 @@ SEVERITY_LABELS = {"minor": lazy_gettext("Minor"), "major": lazy_gettext("Major"
 
 
 def _not_past(form, field) -> None:
-    if field.data and field.data < datetime.now(UTC).date():
+    if field.data and field.data < date.today():
         raise ValidationError(lazy_gettext("The deadline must be today or later."))
 
 

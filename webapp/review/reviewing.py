@@ -9,7 +9,7 @@ typed still in it.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import date
 from typing import Any
 
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
@@ -121,7 +121,7 @@ def render_review(response: Response, *, typed: Any = None, plan_form: Any = Non
         plan_open=response.status == ACTION_PLAN,
         max_note=MAX_NOTE,
         plan_form=plan_form,
-        today=datetime.now(UTC).date(),
+        today=date.today(),
         **context,
     ), status
 

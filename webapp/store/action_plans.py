@@ -9,7 +9,7 @@ plan is closed (the response accepted) once every deviation is closed. Every cha
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date
 from typing import Literal
 
 from sqlalchemy import select
@@ -35,7 +35,8 @@ class NoteTooLong(ValueError):
 
 
 def _today() -> date:
-    return datetime.now(UTC).date()
+    """The server's local date, as for every other deadline in the app."""
+    return date.today()
 
 
 def is_overdue(deviation: Deviation, today: date | None = None) -> bool:
@@ -48,7 +49,7 @@ def closed_late(deviation: Deviation) -> bool:
         return False
     closed = deviation.closed_at
     closed = closed if closed.tzinfo else closed.replace(tzinfo=UTC)
-    return closed.date() > deviation.deadline
+    return closed.astimezone().date() > deviation.deadline
 
 
 def traffic_light(deviations: list[Deviation], today: date | None = None) -> Light:

@@ -8,7 +8,7 @@ again with the note as typed.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import date
 from pathlib import Path
 
 from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
@@ -42,7 +42,7 @@ def _page(errors: dict[int, str] | None = None, typed: dict[int, str] | None = N
         plan_open=response.status == action_plans.ACTION_PLAN,
         status_label=LABELS[response.status],
         attachments=attachments_of(db(), response),
-        today=datetime.now(UTC).date(),
+        today=date.today(),
         errors=errors or {},
         typed=typed or {},
         accept=", ".join(f".{t}" for t in EVIDENCE_TYPES),

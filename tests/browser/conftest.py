@@ -41,6 +41,28 @@ def browser():
         browser.close()
 
 
+def _static_read_at_once(wsgi_app):
+    """Static files read whole and their file closed before the browser gets a byte.
+
+    A browser that drops a connection mid-file (a page closed while a script loads)
+    could otherwise leave the file to the garbage collector, whose ResourceWarning
+    lands in whichever test runs then (warnings are errors here).
+    """
+
+    def serve(environ, start_response):
+        body = wsgi_app(environ, start_response)
+        if not environ.get("PATH_INFO", "").startswith("/static/"):
+            return body
+        try:
+            return [b"".join(body)]
+        finally:
+            close = getattr(body, "close", None)
+            if close is not None:
+                close()
+
+    return serve
+
+
 @dataclass
 class Live:
     url: str
@@ -57,6 +79,7 @@ class Live:
 def live(tmp_path_factory):
     folder = tmp_path_factory.mktemp("live")
     app = create_app({"TESTING": True, "RESPONSES_DIR": folder, "WTF_CSRF_ENABLED": True})
+    app.wsgi_app = _static_read_at_once(app.wsgi_app)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

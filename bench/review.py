@@ -28,13 +28,14 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from flask import Flask
-from sqlalchemy import event, insert, select
+from sqlalchemy import insert, select
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from web import median_ms  # noqa: E402  (bench/web.py, beside this file)
 
+from tests.support.queries import count_statements  # noqa: E402
 from webapp import create_app  # noqa: E402
 from webapp.definitions import check_text  # noqa: E402
 from webapp.definitions.examples import example_answers  # noqa: E402
@@ -120,15 +121,7 @@ def fill(session, q, responses: int, tag: str) -> int:
 
 
 def statements(app, fn) -> int:
-    count = []
-    engine = app.extensions["kedjekoll.engine"]
-    listener = lambda *args: count.append(1)  # noqa: E731
-    event.listen(engine, "before_cursor_execute", listener)
-    try:
-        fn()
-    finally:
-        event.remove(engine, "before_cursor_execute", listener)
-    return len(count)
+    return count_statements(app.extensions["kedjekoll.engine"], fn)
 
 
 def pages(q, responses: int, repeat: int) -> list[tuple[str, int, float, float]]:

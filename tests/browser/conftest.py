@@ -88,6 +88,16 @@ def live(tmp_path_factory):
     thread.join(timeout=10)
 
 
+def sign_in(page, url: str, email: str) -> None:
+    """Sign a staff member in through the form (their password is STAFF_PASSWORD)."""
+    from tests.conftest import STAFF_PASSWORD
+
+    page.goto(f"{url}/staff/login")
+    page.fill("#email", email)
+    page.fill("#password", STAFF_PASSWORD)
+    page.click("button[type=submit]")
+
+
 @pytest.fixture
 def context(browser):
     limiter.reset()

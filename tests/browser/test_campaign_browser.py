@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from tests.browser.conftest import sign_in
 from tests.conftest import STAFF_PASSWORD, questionnaire_yaml
 from webapp.store.db import unit_of_work
 from webapp.store.models import Contract
@@ -32,10 +33,7 @@ def test_import_then_campaign_then_try_yaml(browser, live):
     context = browser.new_context(locale="sv-SE")  # staff pages load no scripts
     context.set_default_timeout(10_000)
     page = context.new_page()
-    page.goto(f"{live.url}/staff/login")
-    page.fill("#email", "campaigns@region.example")
-    page.fill("#password", STAFF_PASSWORD)
-    page.click("button[type=submit]")
+    sign_in(page, live.url, "campaigns@region.example")
 
     page.goto(f"{live.url}/staff/suppliers/import")
     assert _violations(axe, page) == []

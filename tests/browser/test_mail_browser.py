@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from tests.browser.conftest import sign_in
 from tests.conftest import STAFF_PASSWORD
 from webapp.mailer import MailSettings, queue_invitations
 from webapp.store.db import unit_of_work
@@ -27,10 +28,7 @@ def test_outbox_and_reminder_pass_axe(browser, live, masks):
     context = browser.new_context(locale="sv-SE")
     context.set_default_timeout(10_000)
     page = context.new_page()
-    page.goto(f"{live.url}/staff/login")
-    page.fill("#email", "post@region.example")
-    page.fill("#password", STAFF_PASSWORD)
-    page.click("button[type=submit]")
+    sign_in(page, live.url, "post@region.example")
     for path in ("/staff/outbox", f"/staff/responses/{response_id}"):
         page.goto(f"{live.url}{path}")
         violations = [(v["id"], [n["target"] for n in v["nodes"]][:3])

@@ -14,6 +14,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
+from tests.browser.conftest import sign_in
 from tests.conftest import STAFF_PASSWORD
 from webapp.definitions.examples import example_answers
 from webapp.store.db import unit_of_work
@@ -53,10 +54,7 @@ def test_review_clarify_accept_with_an_action_plan(browser, live, masks, tmp_pat
     reviewer = staff.new_page()
     dialogs: list[str] = []
     reviewer.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    reviewer.goto(f"{live.url}/staff/login")
-    reviewer.fill("#email", "flode@region.example")
-    reviewer.fill("#password", STAFF_PASSWORD)
-    reviewer.click("button[type=submit]")
+    sign_in(reviewer, live.url, "flode@region.example")
     reviewer.goto(f"{live.url}/staff/responses/{response_id}")
     no_violations(reviewer, axe)
 

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from tests.conftest import signed_in
 from tests.factories import make_campaign, make_staff
+from tests.store.test_reviews import require_plan
 from webapp import create_app
 from webapp.definitions.examples import example_answers
 from webapp.store import action_plans, reviews
@@ -115,10 +116,7 @@ def test_the_score_follows_chosen_grades_without_saving_them(app, masks):
 
 def decided_with_plan(app, response_id):
     with store(app) as session:
-        response = session.get(Response, response_id)
-        reviewer = make_staff(session)
-        reviews.start_review(session, response, reviewer)
-        reviews.decide(session, response, "action_plan", "Brister i rekryteringen.", reviewer)
+        require_plan(session, session.get(Response, response_id))
 
 
 def test_reviewer_builds_and_closes_an_action_plan(app, masks):

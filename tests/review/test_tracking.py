@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from tests.conftest import signed_in
 from tests.factories import make_campaign
+from tests.support.queries import count_statements
 from webapp import create_app
 from webapp.store.db import unit_of_work
 from webapp.store.demo import load_demo
@@ -27,18 +28,16 @@ def demo_app(tmp_path):
 
 def queries(app, client, path):
     """How many SQL statements a page costs, its body read (a streamed one too)."""
-    count = []
-    engine = app.extensions["kedjekoll.engine"]
-    listener = lambda *args: count.append(1)  # noqa: E731
-    event.listen(engine, "before_cursor_execute", listener)
-    try:
+    seen = {}
+
+    def fetch() -> None:
         response = client.get(path)
-        body = response.get_data()
+        seen["status"], seen["body"] = response.status_code, response.get_data()
         response.close()
-    finally:
-        event.remove(engine, "before_cursor_execute", listener)
-    assert response.status_code == 200, path
-    return len(count), body.decode("utf-8", "replace")
+
+    count = count_statements(app.extensions["kedjekoll.engine"], fetch)
+    assert seen["status"] == 200, path
+    return count, seen["body"].decode("utf-8", "replace")
 
 
 def test_overview_counts_every_campaign(demo_app):

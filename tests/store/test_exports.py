@@ -11,10 +11,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
-from sqlalchemy import event
 
 from tests.conftest import ROOT
 from tests.store.conftest import make_campaign, make_staff
+from tests.support.queries import count_statements
 from webapp.definitions import check_text
 from webapp.definitions.json_schema import RESPONSE_SCHEMA_FILE
 from webapp.store import reviews
@@ -199,15 +199,7 @@ def test_json_is_valid_against_the_shipped_schema(session, every_type):
 
 def _queries(session, export) -> int:
     session.expire_all()  # each export starts from what a fresh session knows
-    count = []
-    engine = session.get_bind()
-    listener = lambda *args: count.append(1)  # noqa: E731
-    event.listen(engine, "before_cursor_execute", listener)
-    try:
-        export()
-    finally:
-        event.remove(engine, "before_cursor_execute", listener)
-    return len(count)
+    return count_statements(session.get_bind(), export)
 
 
 @pytest.mark.parametrize("kind", ["responses.csv", "tables.csv", "xlsx", "json"])

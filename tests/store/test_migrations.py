@@ -60,17 +60,14 @@ def test_deviation_notes_survive_migration_0004_both_ways(fresh_url, masks):
     from sqlalchemy import text
     from sqlalchemy.orm import Session
 
-    from tests.store.conftest import make_staff
-    from tests.store.test_reviews import submitted
-    from webapp.store import action_plans, reviews
+    from tests.store.test_reviews import require_plan, submitted
+    from webapp.store import action_plans
     from webapp.store.migrate import downgrade, upgrade
 
     engine = make_engine(fresh_url)
     with Session(engine) as session:
         _, response = submitted(session, masks)
-        reviewer = make_staff(session)
-        reviews.start_review(session, response, reviewer)
-        reviews.decide(session, response, "action_plan", "Brister", reviewer)
+        reviewer = require_plan(session, response)
         deviation = action_plans.add_deviation(session, response, "major", "Övertid", "VD",
                                                date.today() + timedelta(30), reviewer)
         action_plans.report_progress(session, response, deviation.id, "Schema ändrat",

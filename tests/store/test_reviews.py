@@ -33,6 +33,14 @@ def submitted(session, q, seed=1, **overrides):
     return campaign, response
 
 
+def require_plan(session, response, reviewer=None):
+    """Review `response` and decide "action plan"; returns the reviewer."""
+    reviewer = reviewer or make_staff(session)
+    reviews.start_review(session, response, reviewer)
+    reviews.decide(session, response, "action_plan", "Brister i rekryteringen.", reviewer)
+    return reviewer
+
+
 def rubric_question(q):
     return next(x for x in q.answerable() if x.rubric and x.show_if is None)
 
@@ -129,8 +137,7 @@ def test_deviation_of_another_response_is_not_found(session, masks):
     _, second = submitted(session, masks, seed=2)
     reviewer = make_staff(session)
     for response in (first, second):
-        reviews.start_review(session, response, reviewer)
-        reviews.decide(session, response, "action_plan", "Brister", reviewer)
+        require_plan(session, response, reviewer)
     deviation = action_plans.add_deviation(session, first, "minor", "x", "y", date.today(),
                                            reviewer)
     with pytest.raises(LookupError):
@@ -213,9 +220,7 @@ def test_a_deviation_added_while_the_plan_is_closed_never_leaves_it_accepted(fre
     factory = session_factory(engine)
     with unit_of_work(factory) as session:
         _, response = submitted(session, masks)
-        reviewer = make_staff(session)
-        reviews.start_review(session, response, reviewer)
-        reviews.decide(session, response, "action_plan", "Brister.", reviewer)
+        reviewer = require_plan(session, response)
         response_id, reviewer_id = response.id, reviewer.id
     outcome = []
 

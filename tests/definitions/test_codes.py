@@ -231,8 +231,8 @@ flags:
     severity: red
     when: not answered(name)
     message: {sv: Inget namn, en: No name}
-    force_rating: highest
-"""), L + 9, 19),
+    rating: highest
+"""), L + 9, 13),
     ("P604", questionnaire_yaml("""\
         - id: audits
           type: yesno

@@ -52,7 +52,7 @@ SMALL = questionnaire_yaml("""\
         severity: red
         when: any(tiers, region == "CN-XJ")
         message: {sv: Xinjiang, en: Xinjiang}
-        force_rating: high
+        rating: high
       - id: unsure
         severity: amber
         when: in_china == "dont_know"

@@ -34,7 +34,7 @@ def test_shipped_file_is_complete(path):
     assert len(q.questions) >= 40
     assert any(isinstance(x, TableQuestion) for x in q.questions.values())
     assert {f.severity for f in q.flags} == {"red", "amber"}
-    assert any(f.force_rating for f in q.flags)
+    assert any(f.severity == "red" and q.flag_band(f) == q.risk_bands[-1] for f in q.flags)
     assert q.rubrics and len(q.ratings) >= 3
     assert any(x.show_if is not None for x in q.questions.values())
     assert any("any(" in f.when.source for f in q.flags)

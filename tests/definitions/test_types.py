@@ -121,7 +121,7 @@ ALL_TYPES = questionnaire_yaml("""\
         severity: red
         when: any(tiers, region == "CN-XJ") or hq_region == "CN-XJ"
         message: {sv: Xinjiang, en: Xinjiang}
-        force_rating: high
+        rating: high
     """)
 
 

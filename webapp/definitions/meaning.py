@@ -313,11 +313,19 @@ def _scoring(q: Questionnaire) -> list[PathProblem]:
             found.append(PathProblem("P602", "rating bands need distinct min_score values "
                                      "and one band with min_score 0", ("ratings",)))
     band_ids = {b.id for b in bands}
+    if "none" in band_ids:
+        b = next(i for i, band in enumerate(bands) if band.id == "none")
+        found.append(PathProblem("P603", "'none' is reserved for flags that leave the rating "
+                                 "alone; name the band otherwise", ("ratings", b, "id")))
     for f, flag in enumerate(q.flags):
-        if flag.force_rating is not None and flag.force_rating not in band_ids:
+        for key in ("rating", "force_rating"):
+            value = getattr(flag, key)
+            if value is None or value in band_ids or (key == "rating" and value == "none"):
+                continue
             shown = ", ".join(sorted(band_ids)) or "none defined"
-            found.append(PathProblem("P603", f"no rating band '{flag.force_rating}' (bands: "
-                                     f"{shown})", ("flags", f, "force_rating")))
+            extra = " or none" if key == "rating" else ""
+            found.append(PathProblem("P603", f"no rating band '{value}' (bands: "
+                                     f"{shown}{extra})", ("flags", f, key)))
     return found
 
 

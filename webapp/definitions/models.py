@@ -50,7 +50,11 @@ class Rubric(Definition):
 
 
 class Rating(Definition):
-    """A rating band: a total score of at least `min_score` earns it."""
+    """A risk rating band: a due-diligence score of at least `min_score` earns it.
+
+    The band with the lowest `min_score` is the highest risk; flags can make the
+    rating worse than the score's band, never better.
+    """
 
     id: Id
     label: Text
@@ -67,8 +71,18 @@ class Flag(Definition):
     """The condition that raises the flag."""
     message: Text
     """What the reviewer reads."""
+    rating: Id | None = None
+    """What the flag does to the risk rating, when not the default: `none` leaves the
+    rating to the score, a band id makes the rating at least that band. By default a red
+    flag puts the response in the highest-risk band and an amber flag keeps it out of
+    the lowest-risk band."""
     force_rating: Id | None = None
-    """A rating band this flag forces, whatever the score (e.g. high risk)."""
+    """The older name of `rating` (a band id), read in versions recorded before it."""
+
+    @property
+    def rating_rule(self) -> str | None:
+        """The band this flag asks for ("none" for no effect), or None for the default."""
+        return self.rating if self.rating is not None else self.force_rating
 
 
 class Questionnaire(Definition):
@@ -86,7 +100,7 @@ class Questionnaire(Definition):
     rubrics: dict[Id, Rubric] = Field(default_factory=dict)
     """Named grading scales, referred to by questions' `rubric`."""
     ratings: list[Rating] = Field(default_factory=list)
-    """Rating bands by total score, e.g. low, medium and high risk."""
+    """Risk rating bands by due-diligence score, e.g. low, medium and high risk."""
     flags: list[Flag] = Field(default_factory=list)
     sections: list[Section] = Field(min_length=1)
 
@@ -121,6 +135,27 @@ class Questionnaire(Definition):
         for _, question in self.iter_questions():
             if isinstance(question, TableQuestion):
                 yield question
+
+    @cached_property
+    def risk_bands(self) -> list[str]:
+        """Rating band ids from the lowest risk (highest `min_score`) to the highest."""
+        return [b.id for b in sorted(self.ratings, key=lambda b: b.min_score, reverse=True)]
+
+    def flag_band(self, flag: Flag) -> str | None:
+        """The band a raised flag puts the rating in at least; None: it leaves it alone.
+
+        Red flags default to the highest-risk band; amber flags to the band after the
+        lowest-risk one (so never "low"); a flag's own `rating` says otherwise.
+        """
+        bands = self.risk_bands
+        rule = flag.rating_rule
+        if not bands or rule == "none":
+            return None
+        if rule is not None:
+            return rule if rule in bands else None
+        if flag.severity == "red":
+            return bands[-1]
+        return bands[1] if len(bands) > 1 else None
 
     @property
     def default_language(self) -> str:

@@ -7,8 +7,11 @@
   total = weighted mean of the section scores, as 0-100.
 * A rubric question not yet graded is left out of the means, and the result is marked
   provisional until every one is graded.
-* Flags are evaluated on the visible answers; a flag with `force_rating` makes the
-  rating at least that bad, whatever the score.
+* Two figures are kept apart. The *due-diligence score* (0-100) says how well the
+  supplier manages its risks. The *risk rating* is a band: the score's band, made worse
+  by the flags and never better. Flags are evaluated on the visible answers; by default
+  a red flag puts the response in the highest-risk band and an amber flag keeps it out
+  of the lowest-risk band; a flag's `rating` names another band, or `none`.
 """
 
 from __future__ import annotations
@@ -121,7 +124,7 @@ class FlagHit:
     severity: str
     message: Any
     questions: tuple[str, ...]
-    force_rating: str | None
+    rating: str | None  # the band this flag puts the rating in at least; None: no effect
 
 
 @dataclass(frozen=True)
@@ -195,18 +198,24 @@ def _flags(q: Questionnaire, seen: Visibility):
     for flag in q.flags:
         if holds(flag.when, seen.answers):
             refs = tuple(r for r in sorted(references(flag.when.ast)) if r in q.questions)
-            yield FlagHit(flag.id, flag.severity, flag.message, refs, flag.force_rating)
+            yield FlagHit(flag.id, flag.severity, flag.message, refs, q.flag_band(flag))
+
+
+def worst_band(q: Questionnaire, *bands: str | None) -> str | None:
+    """The highest-risk of the given bands (None when none is given)."""
+    order = {b: i for i, b in enumerate(q.risk_bands)}
+    known = [b for b in bands if b in order]
+    return max(known, key=order.__getitem__) if known else None
+
+
+def score_band(q: Questionnaire, total: float | None) -> str | None:
+    """The band the due-diligence score alone earns."""
+    if total is None:
+        return None
+    bands = sorted(q.ratings, key=lambda b: b.min_score, reverse=True)
+    return next((b.id for b in bands if total >= b.min_score), bands[-1].id if bands else None)
 
 
 def _rating(q: Questionnaire, total: float | None, flags: tuple[FlagHit, ...]) -> str | None:
-    bands = sorted(q.ratings, key=lambda b: b.min_score, reverse=True)
-    if not bands:
-        return None
-    rank = {b.id: i for i, b in enumerate(bands)}  # higher rank = worse
-    rating = None
-    if total is not None:
-        rating = next((b.id for b in bands if total >= b.min_score), bands[-1].id)
-    for hit in flags:
-        if hit.force_rating in rank and (rating is None or rank[hit.force_rating] > rank[rating]):
-            rating = hit.force_rating
-    return rating
+    """The score's band, made worse by every raised flag; flags alone rate an unscored one."""
+    return worst_band(q, score_band(q, total), *(hit.rating for hit in flags))

@@ -10,10 +10,9 @@ from sqlalchemy import select
 
 from tests.store.conftest import make_campaign, make_staff
 from webapp.definitions.examples import example_answers
-from webapp.store import action_plans, reviews
+from webapp.store import action_plans, reviews, verdicts
 from webapp.store.responses import (
     NotEditable,
-    carried_grades,
     draft_answers,
     save_draft,
     submissions,
@@ -96,7 +95,8 @@ def test_clarification_round_keeps_earlier_rounds(session, masks):
     assert [s.round for s in rounds] == [1, 2]
     assert rounds[0].answers[question.id] != rounds[1].answers[question.id]
     assert rounds[1].answers[question.id] == "Vi gör så här, med belägg."
-    assert carried_grades(session, response) == {other.id: 2.0}
+    in_force = verdicts.current(session, response, masks).grades
+    assert (in_force[other.id].points, in_force[other.id].round) == (2.0, 1)
     assert rounds[1].score["questions"][other.id]["points"] == 2.0
     assert draft_answers(session, response)[question.id] == "Vi gör så här, med belägg."
 

@@ -134,9 +134,8 @@ def export_rows(session: Session, campaign: Campaign, batch: int = BATCH
     responses = session.execute(
         select(Response.id, Supplier.name, Supplier.org_number, Response.status,
                Response.round, Submission.round, Submission.submitted_at, Submission.answers,
-               Submission.score, Submission.total, Submission.rating, Submission.red_flags,
-               Submission.amber_flags, Review.decision, Review.justification, Review.score,
-               Review.total, Review.rating)
+               Response.score, Response.rating, Response.provisional, Response.red_flags,
+               Response.amber_flags, Response.verdict, Review.decision, Review.justification)
         .join(Supplier, Supplier.id == Response.supplier_id)
         .outerjoin(latest, latest.c.response_id == Response.id)
         .outerjoin(Submission, and_(Submission.response_id == Response.id,
@@ -146,12 +145,12 @@ def export_rows(session: Session, campaign: Campaign, batch: int = BATCH
         .where(Response.campaign_id == campaign.id)
         .order_by(Response.id)
         .execution_options(**streamed))
-    grades = _Merge(session.execute(
-        select(Review.response_id, Grade.question_id, Grade.points, Grade.comment,
-               Grade.clarification)
+    asked = _Merge(session.execute(
+        select(Review.response_id, Grade.question_id, Grade.clarification)
         .join(Grade, Grade.review_id == Review.id)
         .join(latest, and_(latest.c.response_id == Review.response_id,
                            latest.c.round == Review.round))
+        .where(Grade.clarification.is_not(None))
         .order_by(Review.response_id, Grade.question_id)
         .execution_options(**streamed)))
     files = _Merge(session.execute(
@@ -161,20 +160,21 @@ def export_rows(session: Session, campaign: Campaign, batch: int = BATCH
         .where(Response.campaign_id == campaign.id)
         .order_by(Attachment.response_id, Attachment.id)
         .execution_options(**streamed)))
-    for (rid, supplier, org, status, round_, sub_round, submitted_at, answers, sub_score,
-         sub_total, sub_rating, red, amber, decision, justification, rev_score, rev_total,
-         rev_rating) in responses:
-        graded = rev_score is not None
-        record = (rev_score if graded else sub_score) or {}
+    for (rid, supplier, org, status, round_, sub_round, submitted_at, answers, total, rating,
+         provisional, red, amber, verdict, decision, justification) in responses:
+        verdict = verdict or {}
+        questions = {row[1]: row[2] for row in asked.take(rid)}
+        in_force = verdict.get("grades", {})
         yield ExportRow(
             response_id=rid, supplier=supplier, org_number=org, status=status, round=round_,
             submitted_round=sub_round, submitted_at=submitted_at, answers=answers or {},
-            score=rev_total if graded else sub_total,
-            rating=rev_rating if graded else sub_rating,
-            provisional=record.get("provisional") if record else None,
-            red_flags=red or 0, amber_flags=amber or 0, flags=list(record.get("flags", [])),
+            score=total, rating=rating,
+            provisional=provisional if verdict else None,
+            red_flags=red or 0, amber_flags=amber or 0, flags=list(verdict.get("flags", [])),
             decision=decision, justification=justification,
-            grades=[tuple(g[1:]) for g in grades.take(rid)],
+            grades=[(qid, in_force.get(qid, {}).get("points"),
+                     in_force.get(qid, {}).get("comment"), questions.get(qid))
+                    for qid in sorted(set(in_force) | set(questions))],
             files={str(f[1]): (f[2], f[3]) for f in files.take(rid)})
 
 

@@ -169,6 +169,14 @@ class Response(Base):
     last_saved_at: Mapped[datetime | None] = mapped_column()
     submitted_at: Mapped[datetime | None] = mapped_column()
     decided_at: Mapped[datetime | None] = mapped_column()
+    # The verdict on the latest submitted round, stored by store/verdicts.py `refresh`
+    # whenever anything it depends on changes: every page, list and export reads these.
+    score: Mapped[float | None] = mapped_column()  # due-diligence score, 0-100
+    provisional: Mapped[bool] = mapped_column(default=False, server_default="0")
+    rating: Mapped[str | None] = mapped_column(String(63))  # risk rating band in force
+    red_flags: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    amber_flags: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    verdict: Mapped[dict[str, Any] | None] = mapped_column(JSONValue)
 
     campaign: Mapped[Campaign] = relationship()
     supplier: Mapped[Supplier] = relationship()
@@ -290,6 +298,11 @@ class Review(Base):
     score: Mapped[dict[str, Any] | None] = mapped_column(JSONValue)
     total: Mapped[float | None] = mapped_column()
     rating: Mapped[str | None] = mapped_column(String(63))
+    # a reviewer's risk rating for this round instead of the rules', with the reason
+    rating_override: Mapped[str | None] = mapped_column(String(63))
+    override_justification: Mapped[str | None] = mapped_column(Text)
+    override_by: Mapped[str | None] = mapped_column(String(300))
+    override_at: Mapped[datetime | None] = mapped_column()
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     grades: Mapped[list[Grade]] = relationship(back_populates="review",
@@ -310,6 +323,9 @@ class Grade(Base):
     points: Mapped[float | None] = mapped_column()
     comment: Mapped[str | None] = mapped_column(Text)
     clarification: Mapped[str | None] = mapped_column(Text)
+    # set when a reviewer graded in this round; a row without it only asks to clarify,
+    # and the grade of an earlier round stays in force for an unchanged answer
+    graded_at: Mapped[datetime | None] = mapped_column()
 
     review: Mapped[Review] = relationship(back_populates="grades")
 

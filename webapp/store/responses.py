@@ -20,13 +20,13 @@ from sqlalchemy.orm import Session, object_session
 
 from ..definitions import Questionnaire
 from ..definitions.expressions import is_answered
-from ..definitions.scoring import ScoreResult, score
 from ..definitions.validation import (
     AnswerError,
     file_references,
     submitted_answers,
     validate,
 )
+from . import verdicts
 from .audit import record
 from .models import (
     Answer,
@@ -270,20 +270,6 @@ def _unknown_files(session: Session, response: Response, q: Questionnaire,
 # ------------------------------------------------------------------ submitting
 
 
-def score_record(result: ScoreResult) -> dict[str, Any]:
-    """A score as JSON for storage: total, rating, sections, questions, flags."""
-    return {
-        "total": result.total,
-        "rating": result.rating,
-        "provisional": result.provisional,
-        "sections": {s.id: s.score for s in result.sections},
-        "questions": {x.id: {"points": x.points, "max": x.max_points, "method": x.method}
-                      for x in result.questions},
-        "flags": [{"id": f.id, "severity": f.severity, "questions": list(f.questions)}
-                  for f in result.flags],
-    }
-
-
 def submit(session: Session, response: Response, client_submission_id: str, actor: str
            ) -> Submission:
     """Submit the draft as a new round; the same client submission id gives the same receipt.
@@ -310,14 +296,17 @@ def submit(session: Session, response: Response, client_submission_id: str, acto
     if response.status == INVITED:  # nothing was ever saved, and nothing is required
         transition(session, response, IN_PROGRESS, actor)
     kept = submitted_answers(q, answers)
-    result = score(q, kept, carried_grades(session, response))
+    earlier, _reviews = verdicts.round_facts(session, response)
+    verdict = verdicts.judge(q, [*(f for f in earlier if f.round != response.round),
+                                 verdicts.RoundFacts(response.round, kept)])
     canonical = json.dumps(kept, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     now = utcnow()
+    result = verdict.result
     submission = Submission(
         response_id=response.id, round=response.round, client_submission_id=client_submission_id,
         receipt=_receipt(response, now), submitted_at=now,
         content_hash=hashlib.sha256(canonical.encode("utf-8")).hexdigest(),
-        answers=kept, score=score_record(result), total=result.total, rating=result.rating,
+        answers=kept, score=verdict.record(), total=verdict.score, rating=verdict.rating,
         red_flags=result.red_flags, amber_flags=result.amber_flags)
     try:
         with session.begin_nested():
@@ -329,20 +318,10 @@ def submit(session: Session, response: Response, client_submission_id: str, acto
         if again is None or again.response_id != response.id:
             raise
         return again
+    verdicts.store(response, verdict)
     transition(session, response, SUBMITTED, actor, round=response.round,
                receipt=submission.receipt)
     return submission
-
-
-def carried_grades(session: Session, response: Response) -> dict[str, float]:
-    """Rubric grades of the previous round, for questions not reopened: they still hold."""
-    if response.round <= 1:
-        return {}
-    rows = session.execute(
-        select(Grade.question_id, Grade.points).join(Review).where(
-            Review.response_id == response.id, Review.round == response.round - 1,
-            Grade.points.is_not(None), Grade.clarification.is_(None)))
-    return {qid: points for qid, points in rows}
 
 
 def _receipt(response: Response, now: datetime) -> str:

@@ -7,10 +7,10 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..definitions.questions import AnswerBase
-from ..definitions.scoring import score
+from . import verdicts
 from .audit import record
 from .models import Grade, Response, Review, StaffUser, Submission, utcnow
-from .responses import questionnaire_of, score_record
+from .responses import questionnaire_of
 from .status import (
     ACCEPTED,
     ACTION_PLAN,
@@ -75,37 +75,84 @@ def _review_for_change(session: Session, response: Response, expected_version: i
 def grade(session: Session, response: Response, question_id: str, points: float | None,
           comment: str | None, actor: StaffUser, expected_version: int | None = None
           ) -> Review:
-    """Set the rubric level (its points) and comment on one question; rescores."""
+    """Set the rubric level (its points) and comment on one question; see `set_grades`."""
+    return set_grades(session, response, {question_id: (points, comment)}, actor,
+                      expected_version)
+
+
+def set_grades(session: Session, response: Response,
+               chosen: dict[str, tuple[float | None, str | None]], actor: StaffUser,
+               expected_version: int | None = None) -> Review:
+    """Grade rubric questions of the latest round: question id -> (points, comment).
+
+    A grade equal to the one in force (given in this round, or kept from an earlier one
+    because the answer is unchanged) changes nothing and records nothing; each grade that
+    does change is stored in this round and writes one `graded` audit event. The verdict
+    is refreshed once.
+    """
     review = _review_for_change(session, response, expected_version)
     q = questionnaire_of(response)
-    question = q.questions.get(question_id)
-    if not isinstance(question, AnswerBase):
-        raise InvalidGrade(f"no question '{question_id}'")
-    if points is not None:
-        levels = q.rubrics[question.rubric].levels if question.rubric in q.rubrics else []
-        if points not in {level.points for level in levels}:
-            raise InvalidGrade(f"{points} is not a level of the rubric of '{question_id}'")
-    row = next((g for g in review.grades if g.question_id == question_id), None)
-    if row is None:
-        row = Grade(question_id=question_id)
-        review.grades.append(row)
-    old = row.points
-    row.points, row.comment = points, comment or None
-    _rescore(session, response, review)
-    _flush(session)
-    record(session, actor.email, "graded", response, question=question_id, old=old, new=points)
+    for question_id, (points, _comment) in chosen.items():
+        question = q.questions.get(question_id)
+        if not isinstance(question, AnswerBase):
+            raise InvalidGrade(f"no question '{question_id}'")
+        if points is not None:
+            levels = q.rubrics[question.rubric].levels if question.rubric in q.rubrics else []
+            if points not in {level.points for level in levels}:
+                raise InvalidGrade(f"{points} is not a level of the rubric of '{question_id}'")
+    in_force = verdicts.current(session, response, q).grades
+    now = utcnow()
+    changes = []
+    for question_id, (points, comment) in chosen.items():
+        comment = comment or None
+        before = in_force.get(question_id)
+        held = (before.points, before.comment) if before else (None, None)
+        if held == (points, comment):
+            continue
+        row = next((g for g in review.grades if g.question_id == question_id), None)
+        if row is None:
+            row = Grade(question_id=question_id)
+            review.grades.append(row)
+        row.points, row.comment, row.graded_at = points, comment, now
+        changes.append((question_id, before.points if before else None, points))
+    if changes:
+        verdicts.refresh(session, response, q)
+        _flush(session)
+    for question_id, old, new in changes:
+        record(session, actor.email, "graded", response, question=question_id, old=old,
+               new=new)
     return review
 
 
-def _rescore(session: Session, response: Response, review: Review) -> None:
-    submission = latest_submission(session, response)
-    if submission is None:
-        return
+def override_rating(session: Session, response: Response, rating: str | None,
+                    justification: str, actor: StaffUser,
+                    expected_version: int | None = None) -> Review:
+    """Set the risk rating of the latest round by hand (None: back to the rules' rating).
+
+    A written justification is required to set one; the change is audited and the
+    verdict shows it ("high, set by the reviewer: ...") wherever the rating is shown.
+    """
+    review = _review_for_change(session, response, expected_version)
     q = questionnaire_of(response)
-    grades = {g.question_id: g.points for g in review.grades if g.points is not None}
-    result = score(q, submission.answers, grades)
-    review.score = score_record(result)
-    review.total, review.rating = result.total, result.rating
+    justification = (justification or "").strip()
+    if rating is not None:
+        if rating not in q.risk_bands:
+            raise ValueError(f"no rating band '{rating}'")
+        if not justification:
+            raise ValueError("write why the rating is set by hand")
+    old = review.rating_override
+    if rating == old and (rating is None or justification == review.override_justification):
+        return review
+    review.rating_override = rating
+    review.override_justification = justification if rating else None
+    review.override_by = actor.email if rating else None
+    review.override_at = utcnow() if rating else None
+    verdicts.refresh(session, response, q)
+    _flush(session)
+    record(session, actor.email, "rating.overridden" if rating else "rating.override_removed",
+           response, old=old, new=rating, rules=response.verdict["rules_rating"]
+           if response.verdict else None, justification=justification or None)
+    return review
 
 
 def _flush(session: Session) -> None:
@@ -155,7 +202,7 @@ def decide(session: Session, response: Response, decision: str, justification: s
     if not justification or not justification.strip():
         raise ValueError("write a justification for the decision")
     review = _review_for_change(session, response, expected_version)
-    _rescore(session, response, review)
+    verdicts.refresh(session, response, questionnaire_of(response))
     review.decision, review.justification = decision, justification.strip()
     review.decided_at = utcnow()
     review.reviewer_id = actor.id
@@ -165,4 +212,4 @@ def decide(session: Session, response: Response, decision: str, justification: s
 
 
 __all__ = ["ACCEPTED", "ACTION_PLAN", "REJECTED", "current_review", "decide", "grade",
-           "request_clarification", "start_review"]
+           "override_rating", "request_clarification", "set_grades", "start_review"]

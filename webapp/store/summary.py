@@ -6,10 +6,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .models import Campaign, Response, Submission
+from .models import Campaign, Response
 from .status import ANSWERED, is_overdue
 
 
@@ -21,21 +21,15 @@ class CampaignSummary:
     answered: int = 0
     overdue: int = 0
     ratings: Counter = field(default_factory=Counter)
-    red_flags: int = 0  # responses whose latest submission has a red flag
+    red_flags: int = 0  # responses whose verdict has a red flag
     amber_flags: int = 0
 
 
 def campaign_summary(session: Session, campaign: Campaign, today: date | None = None
                      ) -> CampaignSummary:
-    """One query: every response with the rating and flags of its latest submission."""
-    latest = (select(Submission.response_id, func.max(Submission.round).label("round"))
-              .group_by(Submission.response_id).subquery())
+    """One query: every response with its verdict's rating and flags."""
     rows = session.execute(
-        select(Response.status, Submission.rating, Submission.red_flags,
-               Submission.amber_flags)
-        .outerjoin(latest, latest.c.response_id == Response.id)
-        .outerjoin(Submission, and_(Submission.response_id == Response.id,
-                                    Submission.round == latest.c.round))
+        select(Response.status, Response.rating, Response.red_flags, Response.amber_flags)
         .where(Response.campaign_id == campaign.id))
     summary = CampaignSummary(campaign.id)
     for status, rating, red, amber in rows:

@@ -1,7 +1,8 @@
 """Tracking figures for staff: every campaign at a glance, and one row per supplier.
 
-Each function is one query whatever the number of responses (the latest submission of
-each response is found by a grouped subquery, not per row).
+Each function is one query whatever the number of responses. Scores, ratings and flag
+counts are the verdict stored on each response (store/verdicts.py), the same figures the
+review page and the exports show.
 """
 
 from __future__ import annotations
@@ -11,11 +12,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from .action_plans import traffic_light
-from .models import Campaign, Contract, Deviation, Response, StaffUser, Submission, Supplier
+from .models import Campaign, Contract, Deviation, Response, StaffUser, Supplier
 from .status import ANSWERED, is_overdue
 
 
@@ -33,11 +34,6 @@ class CampaignLine:
     red: int = 0
     amber: int = 0
     plans: Counter = field(default_factory=Counter)  # action plans by traffic light
-
-
-def _latest():
-    return (select(Submission.response_id, func.max(Submission.round).label("round"))
-            .group_by(Submission.response_id).subquery())
 
 
 def plan_lights(session: Session, campaign_id: int | None = None,
@@ -58,29 +54,28 @@ def plan_lights(session: Session, campaign_id: int | None = None,
 
 def overview(session: Session, today: date | None = None) -> list[CampaignLine]:
     """Every campaign with its counts per status, overdue, ratings, flags and action plans."""
-    latest = _latest()
+    red, amber = Response.red_flags > 0, Response.amber_flags > 0
     rows = session.execute(
         select(Campaign.id, Campaign.name, Contract.name, Campaign.deadline, Response.status,
-               Submission.rating, Submission.red_flags, Submission.amber_flags)
+               Response.rating, red, amber, func.count(Response.id))
         .outerjoin(Contract, Contract.id == Campaign.contract_id)
         .outerjoin(Response, Response.campaign_id == Campaign.id)
-        .outerjoin(latest, latest.c.response_id == Response.id)
-        .outerjoin(Submission, and_(Submission.response_id == Response.id,
-                                    Submission.round == latest.c.round))
+        .group_by(Campaign.id, Campaign.name, Contract.name, Campaign.deadline,
+                  Response.status, Response.rating, red, amber)
         .order_by(Campaign.deadline.desc(), Campaign.id))
     lines: dict[int, CampaignLine] = {}
-    for cid, name, contract, deadline, status, rating, red, amber in rows:
+    for cid, name, contract, deadline, status, rating, has_red, has_amber, count in rows:
         line = lines.setdefault(cid, CampaignLine(cid, name, contract or "", deadline))
         if status is None:
             continue
-        line.invited += 1
-        line.by_status[status] += 1
-        line.answered += status in ANSWERED
-        line.overdue += is_overdue(status, deadline, today)
+        line.invited += count
+        line.by_status[status] += count
+        line.answered += count if status in ANSWERED else 0
+        line.overdue += count if is_overdue(status, deadline, today) else 0
         if rating:
-            line.ratings[rating] += 1
-        line.red += bool(red)
-        line.amber += bool(amber)
+            line.ratings[rating] += count
+        line.red += count if has_red else 0
+        line.amber += count if has_amber else 0
     for cid, light in plan_lights(session, today=today).values():
         if cid in lines:
             lines[cid].plans[light] += 1
@@ -117,9 +112,9 @@ class SupplierLine:
     plan: str | None = None  # traffic light of the action plan, if there is one
 
 
-SORTS = {"supplier": Supplier.name, "status": Response.status, "score": Submission.total,
+SORTS = {"supplier": Supplier.name, "status": Response.status, "score": Response.score,
          "submitted": Response.submitted_at, "activity": Response.last_saved_at,
-         "red": Submission.red_flags}
+         "red": Response.red_flags}
 
 
 def count_lines(session: Session, campaign: Campaign, status: str | None = None) -> int:
@@ -135,17 +130,13 @@ def campaign_lines(session: Session, campaign: Campaign, status: str | None = No
                    today: date | None = None, limit: int | None = None,
                    offset: int = 0) -> list[SupplierLine]:
     """One row per supplier of a campaign, filtered by status, sorted by a column, paged."""
-    latest = _latest()
     order: Any = SORTS.get(sort, Supplier.name)
     query = (select(Response.id, Supplier.name, Response.status, Response.last_saved_at,
-                    Response.invited_at, Response.submitted_at, Submission.total,
-                    Submission.rating, Submission.red_flags, Submission.amber_flags,
+                    Response.invited_at, Response.submitted_at, Response.score,
+                    Response.rating, Response.red_flags, Response.amber_flags,
                     StaffUser.name)
              .join(Supplier, Supplier.id == Response.supplier_id)
              .outerjoin(StaffUser, StaffUser.id == Response.reviewer_id)
-             .outerjoin(latest, latest.c.response_id == Response.id)
-             .outerjoin(Submission, and_(Submission.response_id == Response.id,
-                                         Submission.round == latest.c.round))
              .where(Response.campaign_id == campaign.id)
              .order_by(order.desc().nulls_last() if descending else order.asc().nulls_last(),
                        Supplier.name, Response.id))

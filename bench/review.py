@@ -28,7 +28,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from flask import Flask
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -39,7 +39,6 @@ from tests.support.queries import count_statements  # noqa: E402
 from webapp import create_app  # noqa: E402
 from webapp.definitions import check_text  # noqa: E402
 from webapp.definitions.examples import example_answers  # noqa: E402
-from webapp.definitions.scoring import score  # noqa: E402
 from webapp.store.db import unit_of_work  # noqa: E402
 from webapp.store.exports import responses_csv  # noqa: E402
 from webapp.store.models import (  # noqa: E402
@@ -49,7 +48,7 @@ from webapp.store.models import (  # noqa: E402
     Submission,
     Supplier,
 )
-from webapp.store.responses import score_record  # noqa: E402
+from webapp.store.verdicts import RoundFacts, judge  # noqa: E402
 from webapp.store.versions import record_version  # noqa: E402
 
 STATUSES = ("submitted", "submitted", "in_review", "accepted", "invited")  # 4 in 5 answered
@@ -85,8 +84,8 @@ def fill(session, q, responses: int, tag: str) -> int:
     variants = []
     for _ in range(50):
         answers = example_answers(q, rng, files_for=lambda _q: [])
-        result = score(q, answers)
-        variants.append((answers, score_record(result), result))
+        verdict = judge(q, [RoundFacts(1, answers)])
+        variants.append((answers, verdict.record(), verdict))
     contract = Contract(name=f"Avtal {tag}", reference=f"B-{tag}", year=2026)
     campaign = Campaign(name=f"Kampanj {tag}", questionnaire_version=record_version(session, q),
                         contract=contract, deadline=date(2030, 1, 1))
@@ -98,25 +97,29 @@ def fill(session, q, responses: int, tag: str) -> int:
         Supplier.org_number.like(f"{tag}-%")).order_by(Supplier.id)).all()
     now = datetime.now(UTC)
     session.execute(insert(Response), [
-        {"campaign_id": campaign.id, "supplier_id": sid, "token_hash": f"{tag}{i:060d}"[-64:],
-         "token_expires_at": datetime(2031, 1, 1, tzinfo=UTC),
+        {"campaign_id": campaign.id, "supplier_id": sid,
          "status": STATUSES[i % len(STATUSES)], "submitted_at": now, "last_saved_at": now}
         for i, sid in enumerate(supplier_ids)])
     rows = session.execute(select(Response.id, Response.status).where(
         Response.campaign_id == campaign.id).order_by(Response.id)).all()
-    submissions = []
+    submissions, verdicts = [], []
     for i, (rid, status) in enumerate(rows):
         if status == "invited":
             continue
-        answers, record, result = variants[i % len(variants)]
+        answers, record, verdict = variants[i % len(variants)]
+        result = verdict.result
         submissions.append({
             "response_id": rid, "round": 1, "receipt": f"KK-{tag}-{rid}",
             "client_submission_id": f"{tag}-{rid}", "submitted_at": now,
             "content_hash": "0" * 64, "answers": answers, "score": record,
-            "total": result.total, "rating": result.rating, "red_flags": result.red_flags,
+            "total": verdict.score, "rating": verdict.rating, "red_flags": result.red_flags,
             "amber_flags": result.amber_flags})
+        verdicts.append({"id": rid, "score": verdict.score, "provisional": verdict.provisional,
+                         "rating": verdict.rating, "red_flags": result.red_flags,
+                         "amber_flags": result.amber_flags, "verdict": record})
     for start in range(0, len(submissions), 2000):
         session.execute(insert(Submission), submissions[start:start + 2000])
+        session.execute(update(Response), verdicts[start:start + 2000])
     return campaign.id
 
 

@@ -120,10 +120,10 @@ def grades_by_round(q: Questionnaire, rounds: Iterable[RoundFacts]
             changed = set(changed_questions(q, before.answers, facts.answers))
             kept = {}
             for qid, grade in in_force.items():
-                if qid in before.asked:
-                    lost[qid] = REOPENED
-                elif qid in changed:
+                if qid in changed:
                     lost[qid] = CHANGED
+                elif qid in before.asked:
+                    lost[qid] = REOPENED
                 else:
                     kept[qid] = grade
             in_force = kept

@@ -86,6 +86,7 @@ def render_review(response: Response, *, typed: Any = None, plan_form: Any = Non
         review = by_round.get(shown.round)
         asked_review = by_round.get(previous.round) if previous else None
         record = records[shown.round]
+        changed = set(changed_questions(q, previous.answers, shown.answers)) if previous else set()
         context = dict(
             shown=shown,
             is_latest=shown is rounds[-1],
@@ -96,11 +97,10 @@ def render_review(response: Response, *, typed: Any = None, plan_form: Any = Non
             rating_text=rating_text(q, record),
             in_force=grades_in_force(record, review, shown.round),
             lost=lost_notes(record, records[previous.round] if previous else None,
-                            previous.round if previous else None),
+                            previous.round if previous else None, changed),
             seen=visibility(q, shown.answers),
             earlier=visibility(q, previous.answers) if previous else None,
-            changed=set(changed_questions(q, previous.answers, shown.answers))
-            if previous else set(),
+            changed=changed,
             asked={g.question_id: g.clarification for g in asked_review.grades
                    if g.clarification} if asked_review else {},
         )

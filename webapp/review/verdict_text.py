@@ -9,7 +9,7 @@ flags decide and the score can only lower, or the reviewer's band with a reason)
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from typing import Any
 
 from flask_babel import format_decimal, ngettext
@@ -106,14 +106,18 @@ def grades_in_force(record: Record, review: Review | None, round_: int) -> dict[
             for g in review.grades if g.points is not None or g.comment}
 
 
-def lost_notes(record: Record, before: Record | None, previous_round: int | None
-               ) -> dict[str, str]:
-    """Question id -> why its earlier grade no longer counts and that it needs a new one."""
+def lost_notes(record: Record, before: Record | None, previous_round: int | None,
+               changed: Collection[str] = ()) -> dict[str, str]:
+    """Question id -> why its earlier grade no longer counts and that it needs a new one.
+
+    A question reopened for clarification whose answer then changed reads as changed:
+    that is what the reviewer needs to know about it.
+    """
     notes = {}
     earlier = (before or {}).get("grades", {})
     for qid, why in record.get("lost", {}).items():
         n = earlier.get(qid, {}).get("round", previous_round)
-        if why == CHANGED:
+        if why == CHANGED or qid in changed:
             notes[qid] = _("The answer has changed since it was graded in round %(n)s: "
                            "grade it again.", n=n)
         else:

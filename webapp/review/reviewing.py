@@ -1,10 +1,12 @@
 """The review page: one response's rounds, flags, answers, grades, decision and action plan.
 
 A reviewer reads any submitted round (`?round=N`), sees per question what changed since
-the round before and what was asked, grades the latest round with the rubric (the score
-follows as grades are chosen, through `live_score`, and again after saving), asks for
-clarification, and decides. A form that cannot be saved is shown again with everything
-typed still in it.
+the round before and what was asked, grades the latest round with the rubric (a grade
+given in an earlier round stays selected while its answer stands; the due-diligence
+score and risk rating follow as grades are chosen, through `live_score`, and again after
+saving), sets the risk rating by hand with a justification, asks for clarification, and
+decides. Every figure shown is a stored verdict (store/verdicts.py). A form that cannot
+be saved is shown again with everything typed still in it.
 """
 
 from __future__ import annotations

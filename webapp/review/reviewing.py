@@ -1,19 +1,21 @@
 """The review page: one response's rounds, flags, answers, grades, decision and action plan.
 
 A reviewer reads any submitted round (`?round=N`), sees per question what changed since
-the round before and what was asked, grades the latest round with the rubric (the score
-follows as grades are chosen, through `live_score`, and again after saving), asks for
-clarification, and decides. A form that cannot be saved is shown again with everything
-typed still in it.
+the round before and what was asked, grades the latest round with the rubric (a grade
+given in an earlier round stays selected while its answer stands; the due-diligence
+score and risk rating follow as grades are chosen, through `live_score`, and again after
+saving), sets the risk rating by hand with a justification, asks for clarification, and
+decides. Every figure shown is a stored verdict (store/verdicts.py). A form that cannot
+be saved is shown again with everything typed still in it.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
-from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -22,11 +24,10 @@ from sqlalchemy.orm import selectinload
 from ..access import audience
 from ..database import db
 from ..definitions.fields import text_in
-from ..definitions.questions import AnswerBase
 from ..definitions.rounds import changed_questions
-from ..definitions.scoring import score, visibility
+from ..definitions.scoring import visibility
 from ..rendering import current_language
-from ..store import reviews
+from ..store import reviews, verdicts
 from ..store.action_plans import MAX_NOTE, deviations_of
 from ..store.action_plans import summary as plan_summary
 from ..store.models import Response, Review
@@ -34,6 +35,14 @@ from ..store.responses import questionnaire_of, submissions
 from ..store.status import ACTION_PLAN, IN_REVIEW, LABELS, SUBMITTED
 from ..supplier.flow import attachments_of
 from . import bp
+from .verdict_text import (
+    grades_in_force,
+    lost_notes,
+    rating_short,
+    rating_text,
+    round_record,
+    score_text,
+)
 
 DECISION_ACTIONS = ("accepted", "action_plan", "rejected")
 
@@ -69,23 +78,31 @@ def render_review(response: Response, *, typed: Any = None, plan_form: Any = Non
     by_round = {r.round: r for r in db().scalars(
         select(Review).where(Review.response_id == response.id)
         .options(selectinload(Review.grades)))}
+    latest_round = rounds[-1].round if rounds else None
+    records = {s.round: round_record(response, s, by_round.get(s.round), s.round == latest_round)
+               for s in rounds}
     context: dict[str, Any] = {}
     if shown is not None:
         index = rounds.index(shown)
         previous = rounds[index - 1] if index else None
         review = by_round.get(shown.round)
         asked_review = by_round.get(previous.round) if previous else None
+        record = records[shown.round]
+        changed = set(changed_questions(q, previous.answers, shown.answers)) if previous else set()
         context = dict(
             shown=shown,
             is_latest=shown is rounds[-1],
             previous=previous,
             review=review,
             grades={g.question_id: g for g in review.grades} if review else {},
-            score=review.score if review and review.score else shown.score,
+            score=record,
+            rating_text=rating_text(q, record),
+            in_force=grades_in_force(record, review, shown.round),
+            lost=lost_notes(record, records[previous.round] if previous else None,
+                            previous.round if previous else None, changed),
             seen=visibility(q, shown.answers),
             earlier=visibility(q, previous.answers) if previous else None,
-            changed=set(changed_questions(q, previous.answers, shown.answers))
-            if previous else set(),
+            changed=changed,
             asked={g.question_id: g.clarification for g in asked_review.grades
                    if g.clarification} if asked_review else {},
         )
@@ -97,7 +114,8 @@ def render_review(response: Response, *, typed: Any = None, plan_form: Any = Non
             changed=len(changed_questions(q, rounds[i - 1].answers, s.answers)) if i else None,
             asked=sum(1 for g in r.grades if g.clarification) if r else 0,
             decision=r.decision if r else None,
-            total=r.total if r and r.total is not None else s.total,
+            total=records[s.round].get("total"),
+            rating=rating_short(q, records[s.round]),
         ))
     deviations = deviations_of(db(), response)
     open_for_grading = (shown is not None and context["is_latest"]
@@ -158,34 +176,51 @@ def _posted_grades(q, form) -> dict[str, float | None]:
     return chosen
 
 
+def _chosen(q, form) -> dict[str, tuple[float | None, str | None]]:
+    """Every rubric grade on the form: question id -> (points, comment).
+
+    All of them go to the store at once, which keeps a grade equal to the one in force
+    (a grade carried from an earlier round that was left alone) without a row or event.
+    """
+    points = _posted_grades(q, form)
+    chosen = {}
+    for question in q.answerable():
+        if not question.rubric or question.rubric not in q.rubrics:
+            continue
+        if question.id in points or f"comment-{question.id}" in form:
+            comment = form.get(f"comment-{question.id}", "").strip() or None
+            chosen[question.id] = (points.get(question.id), comment)
+    return chosen
+
+
 @bp.post("/responses/<int:response_id>/score")
 @audience("staff")
 def live_score(response_id: int):
-    """The score and rating the chosen grades would give; saves nothing.
+    """The verdict the chosen grades would give; saves nothing.
 
-    The review page's script posts the grading form here whenever a grade changes.
+    The review page's script posts the grading form here whenever a grade changes. The
+    chosen grades are laid over the latest round's and judged by the same function that
+    stores the verdict (`verdicts.judge`), grades carried from earlier rounds included.
     """
     response = response_or_404(response_id)
     q = questionnaire_of(response)
-    latest = reviews.latest_submission(db(), response)
-    if latest is None:
+    facts, _reviews = verdicts.round_facts(db(), response)
+    if not facts:
         abort(404)
-    review = reviews.current_review(db(), response)
-    grades = {g.question_id: g.points for g in review.grades} if review else {}
     try:
-        grades.update(_posted_grades(q, request.form))
+        chosen = _chosen(q, request.form)
     except UnknownLevel as exc:
         return jsonify(error=str(exc)), 400
-    result = score(q, latest.answers, {k: v for k, v in grades.items() if v is not None})
-    labels = {r.id: r.label for r in q.ratings}
-    lang = current_language()
-    rating = labels.get(result.rating) if result.rating else None
+    *earlier, latest = facts
+    verdict = verdicts.judge(q, [*earlier, replace(latest, graded={**latest.graded,
+                                                                   **chosen})])
+    record = verdict.record() or {}
     return jsonify(
-        total=result.total,
-        total_text=format_decimal(result.total) if result.total is not None else "—",
-        rating=result.rating,
-        rating_text=text_in(rating, lang, "sv") if rating else "—",
-        provisional=result.provisional,
+        total=verdict.score,
+        total_text=score_text(record),
+        rating=verdict.rating,
+        rating_text=rating_text(q, record),
+        provisional=verdict.provisional,
     )
 
 
@@ -199,32 +234,27 @@ def _first_ask(q, response) -> str | None:
                  for x in section.questions if x.answerable and x.id in seen.questions), None)
 
 
-def _grade(q, response, reviewer, expected: int | None) -> None:
-    chosen = _posted_grades(q, request.form)
-    for question in q.answerable():
-        if not isinstance(question, AnswerBase) or not question.rubric:
-            continue
-        comment = request.form.get(f"comment-{question.id}", "").strip() or None
-        if question.id not in chosen and comment is None:
-            continue
-        review = reviews.grade(db(), response, question.id, chosen.get(question.id), comment,
-                               reviewer, expected)
-        expected = review.version
-
-
 @bp.post("/responses/<int:response_id>")
 @audience("staff")
 def review_action(response_id: int):
-    """Save grades, ask for clarification, or decide: one form, one unit of work."""
+    """Save grades, set the risk rating, ask for clarification, or decide: one form, one
+    unit of work."""
     response = response_or_404(response_id)
     q = questionnaire_of(response)
     reviewer = current_user.user
     action = request.form.get("action", "grade")
-    if action not in ("grade", "clarify", *DECISION_ACTIONS):
+    if action not in ("grade", "clarify", "override", *DECISION_ACTIONS):
         abort(400)
     expected = request.form.get("review_version", type=int)
+    band = request.form.get("rating-override", "")
+    why = request.form.get("rating-justification", "").strip()
+    if action == "override" and band and band not in q.risk_bands:
+        abort(400)
     problem = None
-    if action == "clarify" and not any(
+    if action == "override" and band and not why:
+        problem = ("rating-justification",
+                   _("Write why you set the risk rating by hand."))
+    elif action == "clarify" and not any(
             request.form.get(f"ask-{x.id}", "").strip() for x in q.answerable()):
         problem = (_first_ask(q, response),
                    _("Write what the supplier should clarify on at least one question."))
@@ -237,8 +267,12 @@ def review_action(response_id: int):
             reviews.start_review(db(), response, reviewer)
             expected = None
         if action == "grade":
-            _grade(q, response, reviewer, expected)
+            reviews.set_grades(db(), response, _chosen(q, request.form), reviewer, expected)
             flash(_("Grades saved."), "saved")
+        elif action == "override":
+            reviews.override_rating(db(), response, band or None, why, reviewer, expected)
+            flash(_("Risk rating saved.") if band else
+                  _("The risk rating follows the rules again."), "saved")
         elif action == "clarify":
             asks = {x.id: request.form.get(f"ask-{x.id}", "") for x in q.answerable()}
             reviews.request_clarification(db(), response, asks, reviewer, expected)

@@ -17,6 +17,7 @@ from ..store.status import LABELS, STATUSES
 from ..store.tracking import SORTS, by_contract, campaign_lines, count_lines, overview
 from ..store.versions import definition
 from . import bp
+from .verdict_text import overridden
 
 
 @bp.get("/")
@@ -64,6 +65,7 @@ def campaign(campaign_id: int):
         statuses=STATUSES,
         labels=LABELS,
         ratings={r.id: r.label for r in q.ratings},
+        overridden=overridden(db(), (line.response_id for line in lines)),
     )
 
 

@@ -1,6 +1,7 @@
 /* The review page, improved when JavaScript runs: as soon as a grade is chosen, the
-   score and rating shown at the top follow (the server scores the chosen grades without
-   saving them). Without JavaScript they follow after "Save grades". */
+   due-diligence score and the risk rating (with its reason) shown at the top follow: the
+   server judges the chosen grades with the grades in force, without saving them.
+   Without JavaScript they follow after "Save grades". */
 (function () {
   "use strict";
   var form = document.getElementById("review-form");

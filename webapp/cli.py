@@ -23,10 +23,12 @@ def main() -> None:
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 def check(paths: tuple[Path, ...]) -> None:
-    """Check questionnaire files (default: questionnaires/).
+    """Check questionnaire files and run their test cases (default: questionnaires/).
 
     Prints `path:line:col: CODE message` for every error in every file, then a
-    summary line. Exits 1 when there are errors, else 0.
+    summary line. Exits 1 when there are errors, else 0. A `<stem>.cases.yaml` file
+    beside `<stem>.yaml` holds that questionnaire's test cases: each case's answers
+    are scored and an expectation not met is an error at its line.
     """
     targets = list(paths) or [Path("questionnaires")]
     results = check_paths(targets)
@@ -40,10 +42,13 @@ def check(paths: tuple[Path, ...]) -> None:
         click.echo("no questionnaire files found", err=True)
         sys.exit(1)
     files = f"{len(results)} file{'s' if len(results) != 1 else ''}"
+    case_files = [r for r in results if r.cases is not None]
+    count = sum(r.cases or 0 for r in case_files)
+    cases = f" ({count} test case{'s' if count != 1 else ''})" if case_files else ""
     if errors:
-        click.echo(f"{errors} error{'s' if errors != 1 else ''} in {bad} of {files}")
+        click.echo(f"{errors} error{'s' if errors != 1 else ''} in {bad} of {files}{cases}")
         sys.exit(1)
-    click.echo(f"{files} checked, no errors")
+    click.echo(f"{files} checked{cases}, no errors")
 
 
 @main.command()
@@ -55,7 +60,8 @@ def schema(check_only: bool, folder: Path | None) -> None:
     """Write the JSON Schemas generated from the pydantic models.
 
     schemas/questionnaire.schema.json describes questionnaire files;
-    schemas/response.schema.json describes `kedjekoll export --format json`.
+    schemas/response.schema.json describes `kedjekoll export --format json`;
+    schemas/cases.schema.json describes questionnaire test cases (`<stem>.cases.yaml`).
     """
     stale = False
     for relative, render in SCHEMA_FILES:
@@ -265,10 +271,11 @@ def ast_command(expression: str) -> None:
 
 
 def _more_commands() -> None:
+    from .author_commands import score
     from .data_commands import export, suppliers
     from .mail_commands import outbox, remind
 
-    for command in (export, suppliers, remind, outbox):
+    for command in (score, export, suppliers, remind, outbox):
         main.add_command(command)
 
 

@@ -257,7 +257,8 @@ def test_code_is_reported_at_its_place(code, text, line, column):
 
 
 def test_every_code_has_a_case():
-    assert {code for code, *_ in CASES} == set(CODES)
+    """Questionnaire codes here; test-case codes (C7xx) in tests/definitions/test_cases.py."""
+    assert {code for code, *_ in CASES} == {c for c in CODES if not c.startswith("C")}
 
 
 def test_readme_documents_every_code():

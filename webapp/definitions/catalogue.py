@@ -24,7 +24,7 @@ class Catalogue:
         catalogue = cls(folder)
         if not folder.is_dir():
             return catalogue
-        for result in check_paths([folder]):
+        for result in check_paths([folder], cases=False):
             if result.questionnaire is None:
                 catalogue.failed.append(result)
             else:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from .cases import case_file_of, check_cases_file, is_case_file, questionnaire_file_of
 from .meaning import semantic_problems
 from .models import Questionnaire
 from .problems import DefinitionError, PathProblem, Problem
@@ -24,11 +25,15 @@ from .yamlsource import SourceMap, YamlError, load, place_problem
 
 @dataclass(frozen=True)
 class CheckResult:
-    """What checking one file found: the questionnaire if it is clean, and the problems."""
+    """What checking one file found: the questionnaire if it is clean, and the problems.
+
+    For a case file (`<stem>.cases.yaml`) `questionnaire` is None and `cases` counts
+    its cases."""
 
     file: str
     questionnaire: Questionnaire | None
     problems: list[Problem]
+    cases: int | None = None  # a case file's number of cases; None for a questionnaire
 
     @property
     def ok(self) -> bool:
@@ -101,10 +106,14 @@ def _unique(found: list[PathProblem]) -> list[PathProblem]:
 # -------------------------------------------------------------- many files
 
 
-def check_paths(paths: list[str | Path]) -> list[CheckResult]:
+def check_paths(paths: list[str | Path], *, cases: bool = True) -> list[CheckResult]:
     """Check every .yaml/.yml file under the given files and folders.
 
-    Also reports a questionnaire id used by two files (Q300 in the second).
+    Also reports a questionnaire id used by two files (Q300 in the second). A file
+    named `<stem>.cases.yaml` is never read as a questionnaire: with `cases` its test
+    cases are run against `<stem>.yaml` (checked too, even when not named), and so are
+    those beside each questionnaire checked; without `cases` (the web app's catalogue)
+    case files are skipped.
     """
     files: list[Path] = []
     for item in paths:
@@ -114,9 +123,16 @@ def check_paths(paths: list[str | Path]) -> list[CheckResult]:
                             and p.is_file())
         else:
             files.append(item)
+    questionnaires = [f for f in files if not is_case_file(f)]
+    case_files = [f for f in files if is_case_file(f)] if cases else []
+    if cases:
+        case_files += [c for c in map(case_file_of, questionnaires)
+                       if c is not None and c not in case_files]
+        questionnaires += [q for q in map(questionnaire_file_of, case_files)
+                           if q.is_file() and q not in questionnaires]
     results = []
     seen: dict[str, str] = {}
-    for file in files:
+    for file in questionnaires:
         if not file.exists():
             results.append(CheckResult(str(file), None, [Problem(1, 1, "Y100",
                                                                   "no such file", str(file))]))
@@ -131,7 +147,23 @@ def check_paths(paths: list[str | Path]) -> list[CheckResult]:
             else:
                 seen[qid] = result.file
         results.append(result)
+    by_file = {Path(r.file): r for r in results}
+    for file in case_files:
+        results.append(_check_cases(file, by_file))
     return results
+
+
+def _check_cases(file: Path, questionnaires: dict[Path, CheckResult]) -> CheckResult:
+    """A case file's result: its problems and its number of cases (`questionnaire` None)."""
+    if not file.exists():
+        return CheckResult(str(file), None, [Problem(1, 1, "Y100", "no such file", str(file))],
+                           cases=0)
+    target = questionnaire_file_of(file)
+    owner = questionnaires.get(target)
+    present = owner is not None and target.is_file()
+    problems, count = check_cases_file(file, owner.questionnaire if owner else None,
+                                       str(target) if present else None)
+    return CheckResult(str(file), None, problems, cases=count)
 
 
 def _line_of_id(file: Path) -> tuple[int, int]:

@@ -4,20 +4,24 @@
   the `# yaml-language-server: $schema=...` line at the top of each file) for
   completion and help.
 * `schemas/response.schema.json`, for the JSON export of a campaign's responses.
+* `schemas/cases.schema.json`, for questionnaire test cases (`<stem>.cases.yaml`).
 
-`kedjekoll schema --check` keeps both current.
+`kedjekoll schema --check` keeps them current.
 """
 
 from __future__ import annotations
 
 import json
 
+from .cases import CaseFile
 from .exported import RESPONSE_SCHEMA_ID, CampaignExport
 from .models import Questionnaire
 
 SCHEMA_FILE = "schemas/questionnaire.schema.json"
 SCHEMA_ID = "https://kedjekoll.invalid/schemas/questionnaire.schema.json"
 RESPONSE_SCHEMA_FILE = "schemas/response.schema.json"
+CASES_SCHEMA_FILE = "schemas/cases.schema.json"
+CASES_SCHEMA_ID = "https://kedjekoll.invalid/schemas/cases.schema.json"
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 
 
@@ -45,6 +49,19 @@ def response_schema() -> dict:
     }
 
 
+def cases_schema() -> dict:
+    schema = CaseFile.model_json_schema(mode="validation")
+    return {
+        "$schema": DRAFT,
+        "$id": CASES_SCHEMA_ID,
+        **schema,
+        "title": "Kedjekoll questionnaire test cases",
+        "description": "Test cases of the questionnaire <stem>.yaml, kept beside it as "
+        "<stem>.cases.yaml: answers, grades and the rating and flags expected. "
+        "Documented in questionnaires/README.md; `kedjekoll check` runs them.",
+    }
+
+
 def _render(schema: dict) -> str:
     return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
 
@@ -59,5 +76,11 @@ def render_response_schema() -> str:
     return _render(response_schema())
 
 
+def render_cases_schema() -> str:
+    """The case-file schema's exact text."""
+    return _render(cases_schema())
+
+
 #: every generated schema file: (path relative to the project, its text)
-SCHEMA_FILES = ((SCHEMA_FILE, render_schema), (RESPONSE_SCHEMA_FILE, render_response_schema))
+SCHEMA_FILES = ((SCHEMA_FILE, render_schema), (RESPONSE_SCHEMA_FILE, render_response_schema),
+                (CASES_SCHEMA_FILE, render_cases_schema))

@@ -1,5 +1,7 @@
 """Coded authoring errors: every mistake in a questionnaire file has a code and a place.
 
+Test-case files (`<stem>.cases.yaml`, see `cases.py`) have codes of their own (`C7xx`).
+
 The catalogue below is the single list of codes. `questionnaires/README.md` documents
 the same list, and a test keeps the two equal.
 """
@@ -50,6 +52,17 @@ CODES: dict[str, str] = {
     "P602": "rating bands must have distinct minimums and one starting at 0",
     "P603": "unknown rating band",
     "P604": "points given for an answer the question cannot have",
+    # Test cases (<stem>.cases.yaml)
+    "C700": "unknown key in a test-case file",
+    "C701": "a required key of a test-case file is missing",
+    "C702": "wrong kind of value in a test-case file",
+    "C703": "the questionnaire of a test-case file is missing or has another id",
+    "C704": "two test cases have the same name",
+    "C705": "a test case answers or grades a question the questionnaire does not have",
+    "C706": "a test case gives an answer the question cannot have",
+    "C707": "a test case gives a grade that is not a level of the question's rubric",
+    "C708": "a test case expects a flag or rating band the questionnaire does not have",
+    "C709": "a test case's expectation is not met",
 }
 
 

@@ -50,9 +50,9 @@ def data_path(loc: tuple, data: Any) -> tuple[DataPath, list]:
     return tuple(path), rest
 
 
-def _allowed_keys(loc: tuple) -> list[str]:
-    """The keys a mapping at this pydantic location may have."""
-    annotation: Any = Questionnaire
+def _allowed_keys(loc: tuple, root: type[BaseModel] = Questionnaire) -> list[str]:
+    """The keys a mapping at this pydantic location of a `root` file may have."""
+    annotation: Any = root
     for part in loc:
         annotation = _unwrap(annotation, part)
         if annotation is None:
@@ -96,8 +96,9 @@ def _type_of(model: type[BaseModel]) -> str | None:
     return get_args(field.annotation)[0] if field is not None else None
 
 
-def from_pydantic(err: dict, data: Any, smap: SourceMap) -> PathProblem:
-    """One coded problem for one pydantic error."""
+def from_pydantic(err: dict, data: Any, smap: SourceMap,
+                  root: type[BaseModel] = Questionnaire) -> PathProblem:
+    """One coded problem for one pydantic error in a file read as `root`."""
     kind, loc, value = err["type"], tuple(err["loc"]), err.get("input")
     path, rest = data_path(loc, data)
     ctx = err.get("ctx") or {}
@@ -114,7 +115,7 @@ def from_pydantic(err: dict, data: Any, smap: SourceMap) -> PathProblem:
         return PathProblem(kind, err["msg"], path, offset=ctx.get("offset"))
     if kind == "extra_forbidden":
         key = path[-1] if path else (rest[-1] if rest else "?")
-        allowed = _allowed_keys(loc[:-1])
+        allowed = _allowed_keys(loc[:-1], root)
         close = difflib.get_close_matches(str(key), allowed, n=1)
         hint = f"; did you mean '{close[0]}'?" if close else ""
         return PathProblem("S200", f"unknown key '{key}'{hint}", path, at_key=True)

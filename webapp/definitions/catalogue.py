@@ -1,4 +1,8 @@
-"""All questionnaires of a folder, loaded and checked once at start-up."""
+"""All questionnaires of a folder, loaded and checked once at start-up.
+
+Test-case files (`<stem>.cases.yaml`) are not questionnaires: the catalogue skips them
+(`kedjekoll check` runs them), so they never show as failed files.
+"""
 
 from __future__ import annotations
 

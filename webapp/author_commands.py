@@ -10,7 +10,7 @@ from typing import Any
 import click
 
 from .definitions import check_file
-from .definitions.trial import answer_errors, grade_errors, score_answers, verdict
+from .definitions.trial import answer_errors, grade_errors, score_answers, score_json
 
 FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 
@@ -60,7 +60,7 @@ def score(questionnaire: Path, answers: Path, grades: Path | None) -> None:
         for path, error in errors:
             click.echo(f"{path}: {error.message}", err=True)
         sys.exit(1)
-    click.echo(json.dumps(verdict(score_answers(q, given, marks)), ensure_ascii=False))
+    click.echo(json.dumps(score_json(score_answers(q, given, marks)), ensure_ascii=False))
 
 
 def _json_object(path: Path) -> dict[str, Any]:

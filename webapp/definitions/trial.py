@@ -90,7 +90,7 @@ def score_answers(q: Questionnaire, answers: Mapping[str, Any],
     return score(q, kept, {k: float(v) for k, v in grades.items() if v is not None})
 
 
-def verdict(result: ScoreResult) -> dict[str, Any]:
+def score_json(result: ScoreResult) -> dict[str, Any]:
     """The score as `kedjekoll score` prints it; authors' scripts rely on this shape."""
     return {"score": result.total, "provisional": result.provisional, "rating": result.rating,
             "flags": [{"id": f.id, "severity": f.severity} for f in result.flags]}

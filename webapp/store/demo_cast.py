@@ -10,15 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-#: the twelve risk areas of the seed text, as contract.risk_areas ids
-RISK_AREAS = ("cotton", "textiles", "electronics", "rare_earths_mining", "agriculture",
-              "plastics", "cleaning_chemicals", "medical_equipment", "electrical_machinery",
-              "mechanical_apparatus", "toys_sports", "vehicles")
-
-#: audit firms that exist and carry out social audits (SMETA, amfori BSCI, RBA VAP...)
-AUDIT_FIRMS = ("SGS", "Bureau Veritas", "Intertek", "TÜV Rheinland", "ELEVATE", "QIMA",
-               "UL Solutions")
-
 
 @dataclass(frozen=True)
 class Audit:
@@ -108,6 +99,7 @@ class Persona:
     hours: int = 54
     dormitory: bool = False
     student_workers: str = "no"
+    indicators: dict[str, str] = field(default_factory=dict)  # deception, violence... found
     allows_audits: bool = True
     rba: str = "full_member"
     deviations_found: bool = False

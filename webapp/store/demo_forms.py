@@ -32,18 +32,35 @@ def migrants(p: Persona) -> int:
     return max((s.migrants for s in p.sites if s.tier == 1), default=0)
 
 
-def site_conditions(p: Persona) -> list[dict[str, Any]]:
-    """One row per tier-1 site; the labour facts hold where migrants work."""
+def site_conditions(p: Persona, *extra: str) -> list[dict[str, Any]]:
+    """One row per tier-1 site; the labour facts hold where migrants work.
+
+    `extra` names the optional columns a questionnaire's table has (workers,
+    migrant_share)."""
     rows = []
     for s in (s for s in p.sites if s.tier == 1):
         migrant = s.migrants > 0
-        rows.append({"site": f"{s.company}, {s.city}", "country": s.country,
-                     "region": s.region, "max_weekly_hours": p.hours,
-                     "fees_paid": p.fees if migrant else "no",
-                     "documents_held": p.passports if migrant else "no",
-                     "free_movement": "yes", "free_to_resign": "yes",
-                     "wages_withheld": "no"})
+        row = {"site": f"{s.company}, {s.city}", "country": s.country, "region": s.region,
+               "workers": s.workers, "migrant_share": s.migrants,
+               "max_weekly_hours": p.hours, "fees_paid": p.fees if migrant else "no",
+               "documents_held": p.passports if migrant else "no",
+               "free_movement": "yes", "free_to_resign": "yes", "wages_withheld": "no"}
+        rows.append({k: v for k, v in row.items()
+                     if k not in ("workers", "migrant_share") or k in extra})
     return rows
+
+
+def indicators(p: Persona) -> dict[str, str]:
+    """The ILO indicators asked as "found": deception, violence, threats, isolation."""
+    return {f"{k}_found": p.indicators.get(k, "no")
+            for k in ("deception", "violence", "threats", "isolation")}
+
+
+def freedom(p: Persona) -> dict[str, Any]:
+    """Fees repaid, wages, movement, resigning and housing, as masks and IT ask them."""
+    return {"fees_repaid": p.fees_repaid, "wages_withheld": "no", "minimum_wage": "yes",
+            "free_movement": "yes", "free_to_resign": "yes", "dormitory_locked": "no",
+            **indicators(p)}
 
 
 def contact(p: Persona, *, company: bool = True) -> dict[str, Any]:
@@ -64,7 +81,7 @@ def policy(p: Persona, today: date, files: Files, dd_file: str, *revised: str
 
 
 def masks(p: Persona, today: date, files: Files) -> dict[str, Any]:
-    """ppe-masks-aprons."""
+    """ppe-masks-aprons (version 2)."""
     t = texts_for(p)
     stages = sorted({("end_production", "components", "raw_materials")[min(s.tier, 3) - 1]
                      for s in p.sites if s.country == "CN"}) or ["none"]
@@ -95,8 +112,9 @@ def masks(p: Persona, today: date, files: Files) -> dict[str, Any]:
         "recruitment_fees": p.fees, "recruitment_fees_details": t["fee_remediation"],
         "id_documents_held": p.passports, "migrant_share": migrants(p),
         "migrant_origin": ", ".join(p.origins) or None, "max_weekly_hours": p.hours,
-        "dormitory": yes(p.dormitory), "dormitory_free_leave": "yes",
-        "free_to_resign": "yes", "labour_measures": t["labour"],
+        "dormitory": yes(p.dormitory), "dormitory_free_leave": "yes", **freedom(p),
+        "site_conditions": site_conditions(p, "workers", "migrant_share"),
+        "labour_measures": t["labour"],
         "audits": _masks_audits(p, today, files),
         "allows_buyer_audits": yes(p.allows_audits),
         "buyer_audit_conditions": t["buyer_audits"], "grievance_mechanism": "yes",
@@ -152,8 +170,6 @@ def gloves(p: Persona, today: date, files: Files) -> dict[str, Any]:
     unknown_xj = "dont_know" in (p.xj_tier, p.labour_transfer, p.uflpa, *p.xj_inputs)
     audits = audited(p)
     open_findings = [s for s in audits if s.audit.status in ("open", "in_progress")]
-    indicator = {k: p.indicators.get(k, "no")
-                 for k in ("deception", "violence", "threats", "isolation")}
     fees_ok = p.fees != "yes" or p.fees_repaid != "not_repaid"
     answers = contact(p, company=False) | policy(p, today, files, "dd_file", "policy_revised") | {
         "supplier_role": p.role, "glove_types": list(p.products), "brands": t["brands"],
@@ -185,7 +201,7 @@ def gloves(p: Persona, today: date, files: Files) -> dict[str, Any]:
         "passports_held": p.passports, "passports_return": t["passports_return"],
         "safe_lockers": yes(p.passports == "no"), "free_movement": "yes",
         "resign_without_penalty": "yes",
-        **{f"{k}_found": v for k, v in indicator.items()},
+        **indicators(p),
         "max_weekly_hours": p.hours, "rest_day": yes(p.hours <= 60),
         "wage_withholding": "no", "minimum_wage": "yes",
         "dormitory_provided": yes(p.dormitory), "dorm_occupancy": 6 if fees_ok else 16,

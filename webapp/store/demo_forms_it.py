@@ -1,7 +1,8 @@
 """The demo's answers to the it-hardware questionnaire, from a persona's facts.
 
 Tier-1 sites assemble the persona's models; deeper sites are its component sites
-(their `step` is the component). Audit scores are RBA VAP scores out of 200.
+(their `step` is the component). Audit scores are RBA VAP scores out of 200
+(version 2 of the form).
 """
 
 from __future__ import annotations
@@ -10,7 +11,17 @@ from datetime import date
 from typing import Any
 
 from .demo_cast import Persona, Site
-from .demo_forms import Files, audited, contact, day, migrants, policy, yes
+from .demo_forms import (
+    Files,
+    audited,
+    contact,
+    day,
+    freedom,
+    migrants,
+    policy,
+    site_conditions,
+    yes,
+)
 from .demo_texts import texts_for
 
 MAPPING = {"not_mapped": "not_mapped", "tier1": "tier1", "tier2_3": "tiers_2_3",
@@ -20,7 +31,7 @@ AGREEMENTS = {"AEL-2015": "arbetsplatser_elevdatorer_2015",
 
 
 def it_hardware(p: Persona, today: date, files: Files) -> dict[str, Any]:
-    """it-hardware."""
+    """it-hardware (version 2)."""
     t = texts_for(p)
     assembly = [s for s in p.sites if s.tier == 1]
     components = [s for s in p.sites if s.tier > 1]
@@ -51,6 +62,7 @@ def it_hardware(p: Persona, today: date, files: Files) -> dict[str, Any]:
         "xinjiang_tier": p.xj_tier, "xinjiang_tier_details": t["xj_details"],
         "xinjiang_inputs": list(p.xj_inputs), "labour_transfer": p.labour_transfer,
         "uflpa_entity": p.uflpa, "uflpa_details": t["uflpa_names"],
+        "consumables_entity_list": p.uflpa, "consumables_makers": t["consumables"],
         "xinjiang_check_method": t["xj_check"], "uyghur_rights_risks": t["uyghur"],
         "mineral_dd": yes(not weak), "rmi_member": yes(p.quality == "strong"),
         "minerals": [
@@ -62,14 +74,16 @@ def it_hardware(p: Persona, today: date, files: Files) -> dict[str, Any]:
             {"mineral": "cobalt", "origin_countries": "DR Kongo, via RMAP-godkända "
              "raffinaderier", "smelters_known": "most", "dd_standard": "rmap"}],
         "smelter_list": files("smelter_list", "smaltverkslista.pdf"),
-        "recruitment_fees": p.fees, "passports_held": p.passports, "free_to_leave": "yes",
-        "max_weekly_hours": p.hours, "migrant_share": migrants(p),
+        "recruitment_fees": p.fees, "passports_held": p.passports, **freedom(p),
+        "dormitory_provided": yes(p.dormitory), "max_weekly_hours": p.hours,
+        "migrant_share": migrants(p),
+        "site_conditions": site_conditions(p, "workers", "migrant_share"),
         "student_workers": p.student_workers, "student_safeguards": t["students"],
         "labour_monitoring": t["labour"],
         "vap_recent": yes(any(s.audit.standard == "rba_vap" for s in audits)),
         "audits": [_audit(s, today, files) for s in audits],
         "audit_followup": t["followup"] if findings else None,
-        "allows_audits": yes(p.allows_audits),
+        "allows_audits": yes(p.allows_audits), "allows_ew_audits": yes(p.allows_audits),
         "deviations_found": yes(p.deviations_found), "deviations_handling": t["deviations"],
         "deviations_no_basis": t["no_deviations"], "confirm_accuracy": "yes",
         "signatory": p.contact,
@@ -83,20 +97,16 @@ def _model(m, s: Site, today: date, files: Files) -> dict[str, Any]:
             "region": s.region, "strategic_components": m.components,
             "score_type": "vap" if vap else "none",
             "audit_date": day(today, s.audit.days_ago) if vap else None,
-            "audit_score": _score(s.audit.score) if vap else None,
+            "vap_score": s.audit.score if vap else None,
             "evidence": files("models", "rba-vap.pdf") if vap else None}
 
 
 def _audit(s: Site, today: date, files: Files) -> dict[str, Any]:
     a = s.audit
     return {"site": f"{s.company}, {s.city}", "site_country": s.country,
-            "standard": a.standard, "audit_date": day(today, a.days_ago),
-            "audit_firm": a.firm, "score": _score(a.score),
+            "site_region": s.region, "standard": a.standard,
+            "audit_date": day(today, a.days_ago), "audit_firm": a.firm,
+            "vap_score": a.score if a.standard == "rba_vap" else None,
             "priority_findings": a.critical, "major_findings": a.major,
             "cap_status": "not_needed" if a.status == "no_findings" else a.status,
             "report": files("audits", "revision.pdf")}
-
-
-def _score(vap: int | None) -> float | None:
-    """Version 1 of the form asks for the VAP score on 0-100: half the score out of 200."""
-    return None if vap is None else vap / 2

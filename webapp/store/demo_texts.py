@@ -50,6 +50,7 @@ def texts_for(p: Persona) -> dict[str, str]:
         "deviations": "Avvikelserna från revisionen följs upp med en tidsatt "
                       "åtgärdsplan; se bifogad plan.",
         "minerals_aluminium": "Kina; smältverken är inte kända.",
+        "consumables": f"Tonerkassetter och bläck tillverkas av {factory}.",
     }
     return texts | p.texts
 

@@ -120,7 +120,10 @@ MASKS = [
                  "Meltblown-väv", None),
         ),
         texts={"buyer_audits": "Fabriken i Ganzhou tar inte emot externa revisorer under "
-                               "produktionssäsongen och vi kan inte kräva det."},
+                               "produktionssäsongen och vi kan inte kräva det.",
+               "xj_check": "Fabriken i Ganzhou uppger att ett sextiotal arbetare kommit "
+                           "genom ett arbetsöverföringsprogram från Hotan i Xinjiang. Vi "
+                           "har inte kunnat kontrollera deras villkor."},
         justification="Fabriken i Ganzhou har arbetare som kommit genom ett statligt "
                       "arbetsöverföringsprogram från Hotan, och leverantören vägrar låta oss "
                       "eller en revisor vi utser besöka den. Ingen av anläggningarna i "
@@ -294,6 +297,9 @@ GLOVES = [
             Site(2, "chemicals", "Xinjiang Zhongtai Chemical Co., Ltd.", "Ürümqi", "CN-XJ",
                  "PVC-pulver", None),
         ),
+        texts={"xj_check": "PVC-pulvret köps från Xinjiang Zhongtai Chemical i Ürümqi. Vi "
+                           "vet att bolaget står på UFLPA-listan men har inte hittat någon "
+                           "annan leverantör till samma pris."},
         justification="PVC-pulvret till vinylhandskarna kommer från Xinjiang Zhongtai "
                       "Chemical i Ürümqi, som står på USA:s UFLPA Entity List sedan juni "
                       "2023. Leverantören har inte bytt källa efter två påminnelser. "

@@ -43,8 +43,8 @@ def texts_for(p: Persona) -> dict[str, str]:
                     "avtalen med agenterna förbjuder avgifter.",
         "fee_remediation": "Avgifterna betalas tillbaka enligt en plan med fabriken.",
         "passports_return": "Passen lämnas tillbaka till arbetarna.",
-        "migrants": f"Fabriken redovisar migrantarbetarnas ursprung; {factory} intervjuas "
-                    "av revisorn utan ledningen närvarande.",
+        "migrants": f"Revisorn intervjuar migrantarbetare hos {factory} utan ledningen "
+                    "närvarande och går igenom agenternas kvitton.",
         "buyer_audits": "Vi kan inte lova tillträde för beställarens revisorer.",
         "students": "Praktikanter arbetar högst 40 timmar i veckan och har skolans avtal.",
         "deviations": "Avvikelserna från revisionen följs upp med en tidsatt "
@@ -89,14 +89,19 @@ def _partial(p: Persona, firms: str, places: str, factory: str) -> dict[str, str
         "dd": "Vi gör en riskbedömning av våra direkta leverantörer varje år och "
               "begär deras senaste revisionsrapport. Längre upp i kedjan bygger vi "
               "fortfarande upp processen.",
-        "mapping": f"Vi har kartlagt {factory}; uppgifterna om deras egna "
-                   "leverantörer är ännu ofullständiga.",
+        "mapping": (f"Vi har kartlagt {factory}; uppgifterna om deras egna "
+                    "leverantörer är ännu ofullständiga." if p.mapping == "tier1" else
+                    f"Vi har kartlagt {len(p.sites)} led ({places}) utifrån leverantörernas "
+                    "egna uppgifter; alla led är ännu inte styrkta med leveransdokument."),
         "plan": f"Vi har begärt namn och adress på leverantörerna till {factory} och "
                 "räknar med att ha led 2 kartlagt inom sex månader.",
         "xj_check": f"Vi har frågat {factory} och jämfört företagsnamnen med UFLPA "
                     "Entity List. Ursprunget för insatsvarorna har vi inte kunnat styrka.",
-        "uyghur": "Vi ser en risk i de led vi inte har kartlagt. Vi har ännu inte "
-                  "gjort någon särskild bedömning av uigurers rättigheter.",
+        "uyghur": ("Ett av våra led ligger i Xinjiang. Där går det inte att revidera "
+                   "trovärdigt, så vi söker en leverantör utanför regionen."
+                   if p.xj_tier == "yes" else
+                   "Vi ser en risk i de led vi inte har kartlagt. Vi har ännu inte gjort "
+                   "någon särskild bedömning av uigurers rättigheter."),
         "labour": f"Revisionen ({firms}) omfattade arbetsvillkor. Vi följer upp "
                   "avvikelserna med tillverkaren.",
         "remediation": "Vi skulle kräva en åtgärdsplan av tillverkaren.",

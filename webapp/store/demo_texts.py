@@ -24,10 +24,12 @@ def texts_for(p: Persona) -> dict[str, str]:
     china = [s for s in p.sites if s.country == "CN"]
     texts = _BY_QUALITY[p.quality](p, firms, places, factory)
     texts |= {
-        "products": f"{', '.join(sorted({s.products for s in p.sites if s.products}))}. "
-                    f"Tillverkas av {factory}.",
+        "products": f"{', '.join(s.products for s in p.sites if s.tier == 1)}, "
+                    f"tillverkade av {factory}.",
         "volume": "Cirka 4 miljoner enheter per år till ramavtalets kunder.",
-        "brands": f"Eget varumärke; tillverkas av {factory}.",
+        "brands": (f"Eget varumärke; tillverkas av {factory}."
+                   if p.role in ("brand_owner", "manufacturer") else
+                   f"Vi säljer produkter från {factory} under tillverkarens varumärke."),
         "xj_details": "Ett led ligger i Xinjiang; se tabellen över leverantörsleden.",
         "uflpa_names": "En leverantör i kedjan står på UFLPA Entity List; se tabellen.",
         "xj_unknown": f"Vi har inte fått uppgifter från {factory} om ursprunget för "

@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any
 
 from ..definitions import Questionnaire
+from ..definitions.scoring import visibility
 from ..definitions.validation import submitted_answers
 from .demo_cast import Persona
 from .demo_forms import Files, gloves, masks
@@ -41,11 +42,16 @@ def answers_for(q: Questionnaire, p: Persona, today: date, files: Files) -> dict
 
 
 def grades_for(q: Questionnaire, p: Persona, answers: dict[str, Any]) -> dict[str, float]:
-    """The rubric level a reviewer gives each answered rubric question of the persona."""
+    """The rubric level a reviewer gives each shown rubric question: the persona's
+    level for an answer, the lowest level for a question left unanswered."""
     level = GRADE[p.quality]
+    shown = visibility(q, answers).questions
     grades = {}
     for question in q.answerable():
-        if question.rubric and question.id in answers:
+        if question.rubric and question.id in shown:
             points = {x.points for x in q.rubrics[question.rubric].levels}
-            grades[question.id] = level if level in points else max(points)
+            if question.id not in answers:
+                grades[question.id] = min(points)
+            else:
+                grades[question.id] = level if level in points else max(points)
     return grades

@@ -78,7 +78,9 @@ IT_PERSONAS = [
                       "Tonerpulver och chip: Ninestar"),),
         sites=(Site(1, "assembly", "Ninestar Corporation", "Zhuhai", "CN-GD",
                     "Kompatibla tonerkassetter", None),),
-        texts={"uflpa_names": "Ninestar Corporation i Zhuhai, som tillverkar våra kompatibla "
+        texts={"brands": "PrintLine, vårt eget märke för kompatibla tonerkassetter, och "
+                         "skrivare från flera tillverkare.",
+               "uflpa_names": "Ninestar Corporation i Zhuhai, som tillverkar våra kompatibla "
                               "tonerkassetter PrintLine TK-3200, fördes upp på UFLPA Entity "
                               "List den 9 juni 2023 tillsammans med åtta dotterbolag."},
         justification="Tonerkassetterna PrintLine TK-3200 tillverkas av Ninestar Corporation "

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import random
 from datetime import date
 
 import pytest
 
+from tests.conftest import ROOT
 from tests.definitions.test_types import ALL_TYPES
-from webapp.definitions import check_text
+from webapp.definitions import check_text, load_file
+from webapp.definitions.examples import example_answers
 from webapp.definitions.validation import submitted_answers, validate
 
 TODAY = date(2026, 6, 1)
@@ -110,3 +113,16 @@ def test_author_messages_and_both_languages(q):
     assert error.message(q, "en") == "The value must be 168 or less."
     [error] = validate(q, {"inputs": ["none", "pvc"]}, full=False)
     assert error.message(q, "en") == "“None” cannot be combined with other choices."
+
+
+@pytest.mark.parametrize("name", ["ppe-masks-aprons", "gloves", "it-hardware"])
+def test_example_answers_without_files_are_valid_for_submission(name):
+    """A "yes" that needs an attached file becomes "no" when the caller gives no files."""
+    q = load_file(ROOT / "questionnaires" / f"{name}.yaml")
+    bare = [example_answers(q, random.Random(seed), files_for=lambda _q: [])
+            for seed in range(8)]
+    assert all(validate(q, answers, full=True) == [] for answers in bare)
+    assert all(a["code_of_conduct"] == "no" for a in bare)
+    with_files = [example_answers(q, random.Random(seed), files_for=lambda _q: ["f"])
+                  for seed in range(8)]
+    assert any(a["code_of_conduct"] == "yes" and a["code_file"] == ["f"] for a in with_files)

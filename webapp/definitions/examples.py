@@ -15,6 +15,7 @@ from typing import Any
 
 import pycountry
 
+from .expressions import references
 from .models import Questionnaire
 from .questions import (
     OTHER,
@@ -33,7 +34,7 @@ from .questions import (
     UrlQuestion,
     YesNoQuestion,
 )
-from .validation import submitted_answers
+from .validation import submitted_answers, validate
 
 COUNTRIES = ("SE", "CN", "MY", "VN", "DE", "IN", "TH")
 _PATTERN_SAMPLES = ("+46 8 123 45 67", "556677-8899", "SE556677889901", "ABC-123", "12345")
@@ -69,6 +70,29 @@ def example_answers(q: Questionnaire, rng: random.Random | None = None, *,
             if value == OTHER or (isinstance(value, list) and OTHER in value):
                 answers[f"{question.id}.{OTHER}"] = "Annat svar"
     answers.update({k: v for k, v in overrides.items() if "." in k})
+    return _without_missing_uploads(q, answers, set(overrides))
+
+
+def _without_missing_uploads(q: Questionnaire, answers: dict[str, Any],
+                             fixed: set[str]) -> dict[str, Any]:
+    """The submitted answers, with "no" where a "yes" demands an upload nobody gave.
+
+    A required file shown by a yes (a code of conduct "yes" needs the code attached)
+    cannot be answered when the caller supplies no files, so the example says "no"
+    there instead, unless the caller fixed that answer with `overrides`.
+    """
+    for _ in range(len(q.questions)):
+        shown = submitted_answers(q, answers)
+        missing = [q.questions[e.question_id] for e in validate(q, shown, full=True)
+                   if e.code == "required" and e.row is None
+                   and isinstance(q.questions[e.question_id], FileQuestion)]
+        flips = {ref for question in missing if question.show_if is not None
+                 for ref in references(question.show_if.ast)
+                 if ref not in fixed and answers.get(ref) == "yes"
+                 and isinstance(q.questions.get(ref), YesNoQuestion)}
+        if not flips:
+            return shown
+        answers = {**answers, **dict.fromkeys(flips, "no")}
     return submitted_answers(q, answers)
 
 

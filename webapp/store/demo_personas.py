@@ -39,7 +39,7 @@ MASKS = [
                       "mindre avvikelser, alla stängda. Inga flaggor; rapporterna är bifogade."),
     Persona(
         "Medivara Sverige AB", "556902-1174", "Johan Bergström", "hallbarhet@medivara.example",
-        "ppe-masks-aprons", "masks", "submitted", "green", agreements=("HSM-2018",),
+        "ppe-masks-aprons", "masks", "in_review", "green", agreements=("HSM-2018",),
         role="brand_owner", products=("apron_plastic", "apron_nonwoven"),
         sites=(
             Site(1, "assembly", "Minh Phat Protective Products Co., Ltd.", "Thủ Dầu Một",
@@ -74,7 +74,7 @@ MASKS = [
         }),
     Persona(
         "Polar Hygien AB", "556577-9013", "Erik Nyström", "erik.nystrom@polarhygien.example",
-        "ppe-masks-aprons", "masks", "in_review", "amber", products=("mask_type_iir",),
+        "ppe-masks-aprons", "masks", "submitted", "amber", products=("mask_type_iir",),
         mapping="tier1", mapped_share=80, quality="partial", xj_inputs=("dont_know",),
         labour_transfer="dont_know",
         sites=(

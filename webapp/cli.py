@@ -190,7 +190,8 @@ def demo(base_url: str) -> None:
     click.echo("Staff logins (demo only):")
     for email, password, role in result.logins:
         click.echo(f"  {role:9} {email}  password: {password}")
-    click.echo("Supplier invitation links (shown only now; tokens are stored hashed):")
+    click.echo("Invitation links of the suppliers with something to do (shown only now; "
+               "tokens are stored hashed):")
     for supplier, status, token in result.links:
         click.echo(f"  {supplier} ({status}): {base_url.rstrip('/')}/i/{token}")
 

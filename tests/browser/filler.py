@@ -34,10 +34,10 @@ def fill_field(page, question: AnswerBase, name: str, value: Any, files: dict) -
         return page.locator(selector).count() > 0 or value is None
     if kind in ("text", "textarea", "email", "url", "number", "date"):
         page.fill(selector, _text(value))
-    elif kind in ("yesno",) or (kind == "choice" and page.locator(
-            f'input[type=radio][name="{name}"]').count()):
+    elif kind in ("yesno", "choice") and page.locator(
+            f'input[type=radio][name="{name}"]').count():
         page.check(f'input[name="{name}"][value="{value}"]')
-    elif kind in ("choice", "country", "region"):
+    elif kind in ("yesno", "choice", "country", "region"):  # a table cell is a select
         if not _has_option(page, f"select{selector}", value):
             return False
         page.select_option(f"select{selector}", value)
@@ -83,6 +83,11 @@ def fill_section(page, q: Questionnaire, section: Section, answers: dict[str, An
         page.wait_for_load_state()
     page.click(CONTINUE)
     page.wait_for_load_state()
+    if "#q-" in page.url and page.url.split("#")[0].endswith(f"/section/{section.id}"):
+        # the page stayed to show questions that appeared on "continue" (an optional
+        # upload left empty): a person reads them and continues again
+        page.click(CONTINUE)
+        page.wait_for_load_state()
 
 
 def _fill_table(page, question: TableQuestion, rows: list[dict], files: dict) -> bool:

@@ -46,7 +46,7 @@ def axe_check(page, axe, seen: set):
     violations = [(v["id"], [n["target"] for n in v["nodes"]][:3])
                   for v in results.response["violations"]]
     assert violations == [], (page.url, violations)
-    seen.add(re.sub(r"/\d+$", "/N", page.url.split("?")[0].split("127.0.0.1:")[1]
+    seen.add(re.sub(r"/\d+$", "/N", page.url.split("#")[0].split("?")[0].split("127.0.0.1:")[1]
                     .split("/", 1)[1]))
 
 

@@ -217,7 +217,7 @@ def test_schema_check_detects_a_stale_file(tmp_path: Path):
     assert runner.invoke(main, ["schema", "--check", "--dir", str(tmp_path)]).exit_code == 1
     assert runner.invoke(main, ["schema", "--dir", str(tmp_path)]).exit_code == 0
     response_file = tmp_path / "response.schema.json"
-    response_file.write_text(response_file.read_text().replace("Total score", "Sum"))
+    response_file.write_text(response_file.read_text().replace("due-diligence score", "sum"))
     result = runner.invoke(main, ["schema", "--check", "--dir", str(tmp_path)])
     assert result.exit_code == 1 and "response.schema.json is stale" in result.output
 

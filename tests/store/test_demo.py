@@ -141,7 +141,7 @@ def _decisions_fit_the_answers(session) -> None:
         deviations = session.scalars(select(Deviation).where(
             Deviation.response_id == response.id)).all()
         if response.status == "accepted":
-            green = result.rating == q.risk_bands[0] and not result.red_flags
+            green = response.rating == q.risk_bands[0] and not response.red_flags
             planned = deviations and all(d.status == "closed" for d in deviations)
             assert green or planned, persona.name
         if review is not None and review.decision:

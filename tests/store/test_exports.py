@@ -119,9 +119,9 @@ def test_csv_has_a_row_per_response_with_the_stored_answers(session, every_type)
     assert text.startswith("\ufeff")
     ids, texts, *rows = list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
     assert ids[:4] == ["response.id", "supplier.name", "supplier.org_number", "response.status"]
-    assert ids[11:] == ["name", "story", "workers", "since", "role", "role.other", "goods",
+    assert ids[12:] == ["name", "story", "workers", "since", "role", "role.other", "goods",
                         "audited", "country", "region", "report"]  # no table: its own file
-    assert texts[1] == "Supplier" and texts[11] == "Name" and texts[16] == "Role (other)"
+    assert texts[1] == "Supplier" and texts[12] == "Name" and texts[17] == "Role (other)"
     by_id = {int(r[0]): dict(zip(ids, r, strict=True)) for r in rows}
     assert sorted(by_id) == sorted([first.id, second.id, third.id])
     one = by_id[first.id]
@@ -138,7 +138,7 @@ def test_csv_has_a_row_per_response_with_the_stored_answers(session, every_type)
     assert two["response.rating"] == "low"
     three = by_id[third.id]
     assert three["response.status"] == "invited" and three["response.submitted_at"] == ""
-    assert all(three[k] == "" for k in ids[11:])
+    assert all(three[k] == "" for k in ids[12:])
     assert three["supplier.name"] == third.supplier.name
 
 
@@ -160,7 +160,7 @@ def test_xlsx_has_responses_tables_flags_and_grades(session, every_type):
     book = load_workbook(io.BytesIO(out.getvalue()), read_only=True)
     assert book.sheetnames == ["responses", "tiers", "flags", "grades"]
     ids, texts, *rows = [list(r) for r in book["responses"].iter_rows(values_only=True)]
-    assert texts[1] == "Leverantör" and texts[11] == "Namn"
+    assert texts[1] == "Leverantör" and texts[12] == "Namn"
     one = next(dict(zip(ids, r, strict=True)) for r in rows if r[0] == first.id)
     assert one["workers"] == -3 and one["name"].startswith("'=")
     assert one["goods"] == "masks; aprons" and one["report"] == "'=Revision 2025.pdf"

@@ -15,6 +15,8 @@ from tests.store.conftest import make_campaign, make_staff
 from webapp.definitions.examples import example_answers
 from webapp.definitions.scoring import score
 from webapp.store import reviews, verdicts
+from webapp.store.export_json import exported_response
+from webapp.store.exports import export_rows, headers, main_cells
 from webapp.store.models import AuditEvent, Response
 from webapp.store.responses import save_draft, submissions, submit
 from webapp.store.tracking import campaign_lines, overview
@@ -136,6 +138,13 @@ def test_a_rating_set_by_hand_needs_a_justification_and_is_audited(session, mask
     assert response.verdict["override"]["by"] == reviewer.email
     [line] = campaign_lines(session, campaign)
     assert line.rating == other
+    [row] = export_rows(session, campaign)
+    cells = dict(zip(headers(masks), main_cells(masks, row), strict=True))
+    assert cells["response.rating"] == other
+    assert cells["response.rating_set_by_reviewer"] == "Revisionen i mars visade tvångsarbete."
+    exported = exported_response(row)
+    assert (exported.rating_override.rating, exported.rating_override.rules_rating) == (
+        other, rules)
     event = session.scalars(select(AuditEvent).where(
         AuditEvent.action == "rating.overridden")).one()
     assert event.details["old"] is None and event.details["new"] == other

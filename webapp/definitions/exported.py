@@ -65,6 +65,16 @@ class ExportedAttachment(_Part):
     """The file's original name, as uploaded."""
 
 
+class ExportedOverride(_Part):
+    """A risk rating set by a reviewer instead of the rules' one."""
+
+    rating: str
+    rules_rating: str | None = None
+    justification: str
+    by: str
+    at: datetime | None = None
+
+
 class ExportedResponse(_Part):
     """One supplier's response: its latest submitted round, with score, flags and grades.
 
@@ -82,8 +92,12 @@ class ExportedResponse(_Part):
     """Answers by question id; `<id>.other` holds the text of an "other" option; file
     answers hold attachment ids (see `attachments`)."""
     score: float | None = None
-    """Total score 0-100, after the reviewer's grades if any."""
+    """The due-diligence score, 0-100, with the rubric grades in force."""
     rating: str | None = None
+    """The risk rating in force: the rules' band, or the reviewer's (see
+    `rating_override`)."""
+    rating_override: ExportedOverride | None = None
+    """Set when a reviewer chose the rating by hand, with the written reason."""
     provisional: bool | None = None
     """True while a manually graded question has no grade yet."""
     red_flags: int = 0

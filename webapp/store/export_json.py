@@ -19,6 +19,7 @@ from ..definitions.exported import (
     ExportedCampaign,
     ExportedFlag,
     ExportedGrade,
+    ExportedOverride,
     ExportedQuestionnaire,
     ExportedResponse,
     ExportedSupplier,
@@ -27,13 +28,22 @@ from .exports import ExportRow, export_rows
 from .models import Campaign, Contract
 
 
+def _override(row: ExportRow) -> ExportedOverride | None:
+    if not row.override:
+        return None
+    return ExportedOverride(rating=row.override["rating"], rules_rating=row.rules_rating,
+                            justification=row.override["justification"],
+                            by=row.override["by"], at=row.override.get("at") or None)
+
+
 def exported_response(row: ExportRow) -> ExportedResponse:
     return ExportedResponse(
         response_id=row.response_id,
         supplier=ExportedSupplier(name=row.supplier, org_number=row.org_number),
         status=row.status, round=row.round, submitted_round=row.submitted_round,
         submitted_at=row.submitted_at, answers=row.answers, score=row.score,
-        rating=row.rating, provisional=row.provisional, red_flags=row.red_flags,
+        rating=row.rating, rating_override=_override(row), provisional=row.provisional,
+        red_flags=row.red_flags,
         amber_flags=row.amber_flags,
         flags=[ExportedFlag(id=f["id"], severity=f["severity"],
                             questions=list(f.get("questions", []))) for f in row.flags],

@@ -44,8 +44,10 @@ FIXED = {
     "response.status": {"en": "Status", "sv": "Status"},
     "response.round": {"en": "Round", "sv": "Omgång"},
     "response.submitted_at": {"en": "Submitted (UTC)", "sv": "Inskickat (UTC)"},
-    "response.score": {"en": "Score", "sv": "Poäng"},
-    "response.rating": {"en": "Rating", "sv": "Bedömning"},
+    "response.score": {"en": "Due-diligence score", "sv": "Poäng för tillbörlig aktsamhet"},
+    "response.rating": {"en": "Risk rating", "sv": "Riskbedömning"},
+    "response.rating_set_by_reviewer": {"en": "Risk rating set by the reviewer, because",
+                                        "sv": "Riskbedömningen satt av granskaren, därför att"},
     "response.red_flags": {"en": "Red flags", "sv": "Röda flaggor"},
     "response.amber_flags": {"en": "Amber flags", "sv": "Gula flaggor"},
     "response.decision": {"en": "Decision", "sv": "Beslut"},
@@ -76,6 +78,8 @@ class ExportRow:
     score: float | None
     rating: str | None
     provisional: bool | None
+    override: dict[str, Any] | None  # the reviewer's rating: rating, justification, by, at
+    rules_rating: str | None  # the rating the rules give, whether or not overridden
     red_flags: int
     amber_flags: int
     flags: list[dict[str, Any]]
@@ -169,7 +173,8 @@ def export_rows(session: Session, campaign: Campaign, batch: int = BATCH
             response_id=rid, supplier=supplier, org_number=org, status=status, round=round_,
             submitted_round=sub_round, submitted_at=submitted_at, answers=answers or {},
             score=total, rating=rating,
-            provisional=provisional if verdict else None,
+            provisional=provisional if verdict else None, override=verdict.get("override"),
+            rules_rating=verdict.get("rules_rating"),
             red_flags=red or 0, amber_flags=amber or 0, flags=list(verdict.get("flags", [])),
             decision=decision, justification=justification,
             grades=[(qid, in_force.get(qid, {}).get("points"),
@@ -203,8 +208,9 @@ def _other(lang: str) -> str:
 def main_cells(q: Questionnaire, row: ExportRow) -> list[Any]:
     """One response's cells in `headers` order (not yet made safe)."""
     cells: list[Any] = [row.response_id, row.supplier, row.org_number, row.status, row.round,
-                        _timestamp(row.submitted_at), row.score, row.rating, row.red_flags,
-                        row.amber_flags, row.decision]
+                        _timestamp(row.submitted_at), row.score, row.rating,
+                        row.override["justification"] if row.override else None,
+                        row.red_flags, row.amber_flags, row.decision]
     names = row.file_names
     for question in q.answerable():
         cells += question.export_cells(row.answers, names)

@@ -46,7 +46,7 @@ def upgrade() -> None:
                                 ondelete='CASCADE'),
         sa.PrimaryKeyConstraint('id', name=op.f('pk_clarification_reply')),
         sa.UniqueConstraint('response_id', 'round', 'question_id',
-                            name=op.f('uq_clarification_reply_response_id')),
+                            name=op.f('uq_clarification_reply_response_id_round_question_id')),
     )
 
 

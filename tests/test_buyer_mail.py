@@ -46,7 +46,7 @@ class World:
     def __init__(self, tmp_path, q, smtp_config: dict, submitted: bool = True):
         self.q = q
         self.app = create_app({"TESTING": True, "RESPONSES_DIR": tmp_path,
-                               "WTF_CSRF_ENABLED": False, **smtp_config})
+                               "WTF_CSRF_ENABLED": True, **smtp_config})
         limiter.reset()
         self.factory = self.app.extensions["kedjekoll.sessions"]
         with unit_of_work(self.factory) as session:
@@ -119,7 +119,7 @@ def test_a_clarification_request_mails_the_registered_and_the_named_contact_once
     [mail] = smtp.messages
     assert recipients(mail) == sorted([world.registered[0], NAMED])
     assert mail["Content-Language"] == "sv"
-    assert subject(mail) == "Förtydliga några svar"
+    assert subject(mail) == "Komplettera några svar"
     text = body(mail)
     assert "Bifoga revisionen. (bifoga ett dokument)" in text
     assert "Frågor? Kontakta Anna Svensson, anna.svensson@region.example, telefon " \
@@ -179,6 +179,12 @@ def test_decisions_and_deviations_each_send_one_mail_in_the_contacts_language(wo
     assert world.send().sent == 0 and len(smtp.messages) == 5
     keys = [row.dedupe_key for row in world.rows()]
     assert len(keys) == len(set(keys)) == 5
+    from tests.conftest import signed_in
+
+    outbox = signed_in(world.app, "admin").get("/staff/outbox?lang=sv")
+    page = outbox.get_data(as_text=True)
+    assert outbox.status_code == 200
+    assert "Beslut (godkänd)" in page and "Avvikelse (stängd)" in page
 
 
 def test_reminders_go_to_the_contacts_named_in_the_form_too(tmp_path, masks, smtp):
@@ -199,14 +205,27 @@ def _csrf_free(html: str) -> str:
     return re.sub(r'name="csrf_token" value="[^"]+"', "", html)
 
 
+class Asker:
+    """A browser on the page of a link that does not work, asking for new links."""
+
+    def __init__(self, app):
+        self.client = app.test_client()
+        self.page = self.client.get("/i/" + "x" * 43)
+        self.token = re.search(r'name="csrf_token" value="([^"]+)"',
+                               self.page.get_data(as_text=True)).group(1)
+
+    def post(self, email: str):
+        return self.client.post("/new-link", data={"csrf_token": self.token, "email": email})
+
+
 def test_a_new_link_goes_to_a_known_address_only_and_the_page_never_tells(world, smtp):
-    client = world.app.test_client()
-    bad = client.get("/i/" + "x" * 43)
-    assert bad.status_code == 404
-    page = bad.get_data(as_text=True)
+    client = Asker(world.app)
+    assert client.page.status_code == 404
+    page = client.page.get_data(as_text=True)
     assert 'action="/new-link"' in page and "Skicka en ny länk till mig" in page
-    known = client.post("/new-link", data={"email": NAMED.upper()})
-    unknown = client.post("/new-link", data={"email": "nobody@leverantor.example"})
+    assert client.client.post("/new-link", data={"email": NAMED}).status_code == 400  # CSRF
+    known = client.post(NAMED.upper())
+    unknown = client.post("nobody@leverantor.example")
     assert known.status_code == unknown.status_code == 200
     assert _csrf_free(known.get_data(as_text=True)) == _csrf_free(unknown.get_data(as_text=True))
     assert "Titta i din e-post" in known.get_data(as_text=True)
@@ -216,25 +235,40 @@ def test_a_new_link_goes_to_a_known_address_only_and_the_page_never_tells(world,
     assert subject(mail) == "Din nya länk"
     assert "Frågor? Kontakta Anna Svensson" in body(mail)
     assert world.opens(link_token(mail))
-    wrong = client.post("/new-link", data={"email": "inte en adress"})
+    wrong = client.post("inte en adress")
     assert wrong.status_code == 422 and "Skriv en e-postadress" in wrong.get_data(as_text=True)
 
 
 def test_asking_for_links_is_rate_limited_per_email_and_per_address(world, smtp):
-    client = world.app.test_client()
-    codes = [client.post("/new-link", data={"email": "nobody@leverantor.example"}).status_code
-             for _ in range(4)]
+    client = Asker(world.app)
+    codes = [client.post("nobody@leverantor.example").status_code for _ in range(4)]
     assert codes == [200, 200, 200, 429]
-    codes = [client.post("/new-link", data={"email": f"n{n}@leverantor.example"}).status_code
-             for n in range(8)]
+    codes = [client.post(f"n{n}@leverantor.example").status_code for n in range(8)]
     assert codes == [200] * 7 + [429]  # 10 answered an hour from one network address
-    assert "För många försök" in client.post(
-        "/new-link", data={"email": "x@leverantor.example"}).get_data(as_text=True)
+    assert "För många försök" in client.post("x@leverantor.example").get_data(as_text=True)
 
 
 def test_no_new_link_for_a_closed_campaign(world, smtp):
     with unit_of_work(world.factory) as session:
         session.get(Campaign, world.campaign_id).status = "closed"
-    client = world.app.test_client()
-    assert client.post("/new-link", data={"email": NAMED}).status_code == 200
+    assert Asker(world.app).post(NAMED).status_code == 200
     assert world.send().sent == 0 and world.rows() == []
+
+
+def test_the_invitation_and_reminder_name_the_contact_person(tmp_path, masks, smtp):
+    from webapp.mailer import queue_invitations
+    from webapp.store.outbox import queue_manual_reminder
+
+    world = World(tmp_path, masks, smtp.config(), submitted=False)
+    with unit_of_work(world.factory) as session:
+        campaign = session.get(Campaign, world.campaign_id)
+        responses = [session.get(Response, i) for i in world.ids]
+        queue_invitations(session, campaign, responses, "staff",
+                          MailSettings.from_config(world.app.config))
+        queue_manual_reminder(session, responses[1],
+                              MailSettings.from_config(world.app.config).compose(), "staff")
+    assert world.send().sent == 3
+    for message in smtp.messages:
+        expected = "Frågor? Kontakta" if message["Content-Language"] == "sv" else \
+            "Questions? Contact"
+        assert f"{expected} Anna Svensson, anna.svensson@region.example" in body(message)

@@ -26,6 +26,10 @@ def defaults() -> dict[str, Any]:
         "SESSION_COOKIE_SECURE": True,
         "MAX_CONTENT_LENGTH": 60 * 1024 * 1024,
         "BUYER_NAME": "Regionernas hållbarhetsuppföljning (demo)",
+        # whom a supplier asks when no campaign is known (a link that does not work)
+        "BUYER_CONTACT_NAME": None,
+        "BUYER_CONTACT_EMAIL": None,
+        "BUYER_CONTACT_PHONE": None,
         "BASE_URL": "http://127.0.0.1:5000",
         "SMTP_HOST": None,  # unset: mail is printed instead of sent
         "SMTP_PORT": None,  # by security: 25, 587 (starttls), 465 (ssl)
@@ -45,6 +49,9 @@ _FROM_ENV = {
     "KEDJEKOLL_SECRET_KEY": ("SECRET_KEY", str),
     "KEDJEKOLL_DEV": ("DEV", lambda v: v.lower() in ("1", "true", "yes")),
     "KEDJEKOLL_BUYER_NAME": ("BUYER_NAME", str),
+    "KEDJEKOLL_BUYER_CONTACT_NAME": ("BUYER_CONTACT_NAME", str),
+    "KEDJEKOLL_BUYER_CONTACT_EMAIL": ("BUYER_CONTACT_EMAIL", str),
+    "KEDJEKOLL_BUYER_CONTACT_PHONE": ("BUYER_CONTACT_PHONE", str),
     "KEDJEKOLL_BASE_URL": ("BASE_URL", str),
     "KEDJEKOLL_SMTP_HOST": ("SMTP_HOST", str),
     "KEDJEKOLL_SMTP_PORT": ("SMTP_PORT", int),

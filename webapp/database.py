@@ -24,6 +24,7 @@ def init_database(app: Flask) -> None:
         upgrade(engine)
     app.extensions["kedjekoll.engine"] = engine
     app.extensions["kedjekoll.sessions"] = session_factory(engine)
+    _compose_mail(app)
 
     @app.after_request
     def commit(response: Response) -> Response:
@@ -41,6 +42,17 @@ def init_database(app: Flask) -> None:
         if session is not None:  # not committed: the request failed
             session.rollback()
             session.close()
+
+
+def _compose_mail(app: Flask) -> None:
+    """Sessions of the app queue mail when the buyer acts (store/notices.py), in the
+    words of the app's buyer."""
+    from .mailer import general_contact
+    from .mailtext import MailText
+    from .store.notices import COMPOSE
+
+    app.extensions["kedjekoll.sessions"].configure(info={COMPOSE: MailText(
+        str(app.config["BUYER_NAME"]), general_contact(app.config))})
 
 
 def db() -> Session:

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from .mailtext import MailText
 from .store import outbox
+from .store.campaigns import BuyerContact
 from .store.db import begin_write
 from .store.models import Campaign, OutboxMessage, Response, utcnow
 from .store.responses import add_link
@@ -48,6 +49,7 @@ class MailSettings:
     sender: str = "kedjekoll@localhost"
     timeout: float = 30.0
     schedule: outbox.Schedule = outbox.Schedule()
+    contact: BuyerContact | None = None  # the buyer's general contact (KEDJEKOLL_BUYER_CONTACT_*)
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> MailSettings:
@@ -65,7 +67,8 @@ class MailSettings:
             sender=str(config.get("SMTP_FROM") or cls.sender),
             timeout=float(config.get("SMTP_TIMEOUT") or cls.timeout),
             schedule=outbox.Schedule(int(config.get("REMIND_DAYS_BEFORE", 7)),
-                                     int(config.get("REMIND_DAYS_AFTER", 3))))
+                                     int(config.get("REMIND_DAYS_AFTER", 3))),
+            contact=general_contact(config))
 
     @property
     def printing(self) -> bool:
@@ -76,7 +79,16 @@ class MailSettings:
         return f"{self.base_url.rstrip('/')}/i/{token}"
 
     def compose(self) -> MailText:
-        return MailText(self.buyer)
+        return MailText(self.buyer, self.contact)
+
+
+def general_contact(config: Mapping[str, Any]) -> BuyerContact | None:
+    """The buyer's contact for when no campaign names one, if configured."""
+    if config.get("BUYER_CONTACT_NAME") and config.get("BUYER_CONTACT_EMAIL"):
+        return BuyerContact(str(config["BUYER_CONTACT_NAME"]),
+                            str(config["BUYER_CONTACT_EMAIL"]),
+                            str(config.get("BUYER_CONTACT_PHONE") or "") or None)
+    return None
 
 
 def queue_invitations(session: Session, campaign: Campaign, responses: Iterable[Response],

@@ -11,12 +11,14 @@ from __future__ import annotations
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from babel.dates import format_date
 from babel.support import Translations
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from .definitions.fields import text_in
+from .store.campaigns import BuyerContact
 from .store.models import Response
 from .store.outbox import LINK
 from .store.status import CLARIFICATION
@@ -39,22 +41,35 @@ def _environment(language: str) -> Environment:
 
 
 class MailText:
-    """Composes outbox messages (a `webapp.store.outbox.Compose`) for one buyer."""
+    """Composes outbox messages (a `webapp.store.outbox.Compose`) for one buyer.
 
-    def __init__(self, buyer: str):
+    Every mail ends with the person to ask: the campaign's contact, else `contact`
+    (the buyer's general one), else the buyer's name alone.
+    """
+
+    def __init__(self, buyer: str, contact: BuyerContact | None = None):
         self.buyer = buyer
+        self.contact = contact
 
     def __call__(self, response: Response, kind: str, step: str | None, language: str,
-                 today: date) -> tuple[str, str]:
+                 today: date, **facts: Any) -> tuple[str, str]:
         campaign = response.campaign
         q = definition(campaign.questionnaire_version)
+        asked = [(text_in(q.questions[qid].label or q.questions[qid].text, language, "sv")
+                  if qid in q.questions else qid, text, wants_file)
+                 for qid, text, wants_file in facts.pop("asked", [])]
+        deviation = facts.pop("deviation", None)
         text = _environment(language).get_template(f"{kind}.txt").render(
             buyer=self.buyer, supplier=response.supplier.name, campaign=campaign.name,
             contract=campaign.contract.name if campaign.contract else None,
             title=text_in(q.title, language, "sv"),
             deadline=format_date(campaign.deadline, "long", locale=language),
             days_left=(campaign.deadline - today).days, step=step,
-            clarification=response.status == CLARIFICATION)
+            clarification=response.status == CLARIFICATION,
+            contact=BuyerContact.of(campaign) or self.contact, asked=asked,
+            deviation=deviation, deviation_deadline=format_date(
+                deviation.deadline, "long", locale=language) if deviation else None,
+            note=facts.pop("note", None))
         subject, _, body = text.partition("\n")
         body = body.strip("\n") + "\n"
         if LINK not in body:

@@ -40,6 +40,10 @@ def staff(app):
     return signed_in(app)
 
 
+CONTACT = {"contact_name": "Anna Svensson", "contact_email": "Anna.Svensson@region.example",
+           "contact_phone": "+46 36 32 40 00"}
+
+
 def _token(html: str) -> str:
     return re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', html).group(1)
 
@@ -58,7 +62,8 @@ def test_two_steps_then_created_with_one_response_per_chosen_supplier(app, staff
     assert "Show suppliers" in page or "Visa leverantörer" in page
     deadline = (date.today() + timedelta(days=30)).isoformat()
     step = {"csrf_token": _token(page), "name": "Munskydd våren", "questionnaire": "gloves",
-            "contract": str(ids["contract"]), "deadline": deadline, "action": "suppliers"}
+            "contract": str(ids["contract"]), "deadline": deadline, "action": "suppliers",
+            **CONTACT}
     shown = staff.post("/staff/campaigns/new?lang=en", data=step).get_data(as_text=True)
     # every supplier of the agreement, ticked; the one without e-mail is warned about
     for name in ("Åkesson Medical AB", "Björk Skydd AB", "Cederlund AB"):
@@ -79,6 +84,8 @@ def test_two_steps_then_created_with_one_response_per_chosen_supplier(app, staff
         campaign = session.scalar(select(Campaign).where(Campaign.name == "Munskydd våren"))
         assert campaign.questionnaire_version.questionnaire_id == "gloves"
         assert campaign.deadline == date.fromisoformat(deadline)
+        assert (campaign.contact_name, campaign.contact_email, campaign.contact_phone) == (
+            "Anna Svensson", "anna.svensson@region.example", "+46 36 32 40 00")
         invited = session.scalars(select(Response).where(Response.campaign_id == campaign.id))
         assert sorted(r.supplier.name for r in invited) == ["Cederlund AB",
                                                             "Åkesson Medical AB"]
@@ -128,7 +135,7 @@ def test_a_campaign_can_be_closed(app, staff):
     data = {"csrf_token": _token(page), "name": "Stängs", "questionnaire": "gloves",
             "contract": str(ids["contract"]), "shown_contract": str(ids["contract"]),
             "deadline": (date.today() + timedelta(days=3)).isoformat(),
-            "suppliers": [str(ids["Björk Skydd AB"])], "action": "create"}
+            "suppliers": [str(ids["Björk Skydd AB"])], "action": "create", **CONTACT}
     location = staff.post("/staff/campaigns/new", data=data).headers["Location"]
     campaign_id = int(location.rstrip("/").rsplit("/", 1)[1])
     html = staff.get(f"/staff/campaigns/{campaign_id}?lang=en").get_data(as_text=True)
@@ -141,6 +148,35 @@ def test_a_campaign_can_be_closed(app, staff):
     with unit_of_work(app.extensions["kedjekoll.sessions"]) as session:
         assert session.get(Campaign, campaign_id).status == "closed"
         assert session.scalar(select(AuditEvent).where(AuditEvent.action == "campaign.closed"))
+
+
+def test_the_contact_person_is_prefilled_checked_and_kept(app, staff):
+    ids = _ids(app)
+    page = staff.get("/staff/campaigns/new?lang=en").get_data(as_text=True)
+    assert "Contact person for the suppliers" in page
+    assert re.search(r'id="contact_email" name="contact_email" value="reviewer-[0-9a-f]+@region'
+                     r'\.example"', page)  # the signed-in staff member, to start with
+    data = {"csrf_token": _token(page), "name": "Kontakt", "questionnaire": "gloves",
+            "contract": str(ids["contract"]), "shown_contract": str(ids["contract"]),
+            "deadline": (date.today() + timedelta(days=3)).isoformat(),
+            "suppliers": [str(ids["Björk Skydd AB"])], "action": "create",
+            "contact_name": " ", "contact_email": "anna.region.example",
+            "contact_phone": "ring mig"}
+    html = staff.post("/staff/campaigns/new?lang=en", data=data).get_data(as_text=True)
+    assert '<a href="#contact_name">Give the name of the contact person' in html
+    assert '<a href="#contact_email">Write the contact person&#39;s e-mail address' in html
+    assert '<a href="#contact_phone">Write the phone number with digits' in html
+    assert 'value="anna.region.example"' in html and 'value="ring mig"' in html
+    swedish = staff.post("/staff/campaigns/new?lang=sv", data=data).get_data(as_text=True)
+    assert "Ange kontaktpersonens namn" in swedish
+    with unit_of_work(app.extensions["kedjekoll.sessions"]) as session:
+        assert session.scalar(select(Campaign)) is None
+    data.update(contact_name="Anna Svensson", contact_email="anna@region.example",
+                contact_phone="")
+    assert staff.post("/staff/campaigns/new", data=data).status_code == 303
+    with unit_of_work(app.extensions["kedjekoll.sessions"]) as session:
+        campaign = session.scalar(select(Campaign))
+        assert (campaign.contact_name, campaign.contact_phone) == ("Anna Svensson", None)
 
 
 def test_the_page_is_for_staff(app):

@@ -19,7 +19,14 @@ from ..access import audience
 from ..database import db
 from ..definitions import Catalogue
 from ..mailer import queue_invitations
-from ..store.campaigns import CampaignError, close_campaign, contracts, create_campaign, reviewers
+from ..store.campaigns import (
+    BuyerContact,
+    CampaignError,
+    close_campaign,
+    contracts,
+    create_campaign,
+    reviewers,
+)
 from ..store.models import MAX_ID, Campaign, Contract, StaffUser
 from ..store.versions import ChangedDefinition, record_version
 from . import bp
@@ -32,7 +39,15 @@ class CampaignForm(FlaskForm):
     suppliers = SelectMultipleField(validate_choice=False)
     deadline = StringField()
     reviewer = SelectField(validate_choice=False)
+    contact_name = StringField()
+    contact_email = StringField()
+    contact_phone = StringField()
     shown_contract = HiddenField()
+
+    def contact(self) -> BuyerContact:
+        return BuyerContact((self.contact_name.data or "").strip(),
+                            (self.contact_email.data or "").strip(),
+                            (self.contact_phone.data or "").strip() or None)
 
 
 def _catalogue() -> Catalogue:
@@ -74,6 +89,16 @@ def _problems(form: CampaignForm, contract: Contract | None) -> list[tuple[str, 
             found.append(("deadline", _("The deadline must be a date in the future.")))
     if form.reviewer.data and _reviewer(form.reviewer.data) is None:
         found.append(("reviewer", _("Choose a reviewer from the list, or none.")))
+    wrong = form.contact().problems()
+    if "name" in wrong:
+        found.append(("contact_name", _("Give the name of the contact person, at most 200 "
+                                        "characters.")))
+    if "email" in wrong:
+        found.append(("contact_email", _("Write the contact person's e-mail address, like "
+                                         "anna.svensson@region.se.")))
+    if "phone" in wrong:
+        found.append(("contact_phone", _("Write the phone number with digits, like "
+                                         "+46 36 32 40 00, or leave it empty.")))
     return found
 
 
@@ -102,6 +127,8 @@ def new_campaign():
     form = CampaignForm()
     if request.method == "GET":
         contract = _contract(request.args.get("contract"))
+        form.contact_name.data = current_user.name
+        form.contact_email.data = current_user.email
         if contract is not None:
             form.contract.data = str(contract.id)
             form.shown_contract.data = str(contract.id)
@@ -126,7 +153,8 @@ def new_campaign():
                 db(), name=form.name.data, version=version, contract=contract,
                 suppliers=[s for s in contract.suppliers if str(s.id) in chosen],
                 deadline=date.fromisoformat(form.deadline.data.strip()),
-                reviewer=_reviewer(form.reviewer.data), actor=current_user.email)
+                reviewer=_reviewer(form.reviewer.data), actor=current_user.email,
+                contact=form.contact())
         except ChangedDefinition:
             db().rollback()
             problems = [("questionnaire", _("This version of the questionnaire is already in "

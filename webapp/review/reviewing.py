@@ -30,6 +30,7 @@ from ..rendering import current_language
 from ..store import reviews, verdicts
 from ..store.action_plans import MAX_NOTE, deviations_of
 from ..store.action_plans import summary as plan_summary
+from ..store.clarifications import replies_of
 from ..store.models import Response, Review
 from ..store.responses import questionnaire_of, submissions
 from ..store.status import ACTION_PLAN, IN_REVIEW, LABELS, SUBMITTED
@@ -105,6 +106,7 @@ def render_review(response: Response, *, typed: Any = None, plan_form: Any = Non
             changed=changed,
             asked={g.question_id: g.clarification for g in asked_review.grades
                    if g.clarification} if asked_review else {},
+            replies=replies_of(db(), response, shown.round),
         )
     history = []
     for i, s in enumerate(rounds):
@@ -275,7 +277,9 @@ def review_action(response_id: int):
                   _("The risk rating follows the rules again."), "saved")
         elif action == "clarify":
             asks = {x.id: request.form.get(f"ask-{x.id}", "") for x in q.answerable()}
-            reviews.request_clarification(db(), response, asks, reviewer, expected)
+            wants_file = {x.id for x in q.answerable() if request.form.get(f"ask-file-{x.id}")}
+            reviews.request_clarification(db(), response, asks, reviewer, expected,
+                                          wants_file=wants_file)
             flash(_("The supplier has been asked to clarify."), "saved")
         else:
             reviews.decide(db(), response, action, request.form.get("justification", ""),

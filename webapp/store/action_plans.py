@@ -15,6 +15,7 @@ from typing import Literal
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from . import notices
 from .audit import record
 from .models import Attachment, Deviation, DeviationReport, Response, StaffUser, utcnow
 from .status import ACCEPTED, ACTION_PLAN, transition
@@ -115,6 +116,7 @@ def add_deviation(session: Session, response: Response, severity: str, descripti
     session.flush()
     record(session, actor.email, "deviation.added", deviation, response=response.id,
            severity=severity, deadline=deadline.isoformat())
+    notices.deviation_added(session, response, deviation, actor.email)
     return deviation
 
 
@@ -184,6 +186,8 @@ def set_status(session: Session, response: Response, deviation_id: int, status: 
     session.flush()
     record(session, actor.email, "deviation.updated", deviation, response=response.id,
            old=old, new=status)
+    if status == "closed" and old != "closed":
+        notices.deviation_closed(session, response, deviation, report, actor.email)
     return report
 
 

@@ -91,7 +91,9 @@ def load_demo(session: Session, catalogue: Catalogue, files_dir: Path,
             continue
         campaign = Campaign(name=campaign_name, questionnaire_version=record_version(session, q),
                             contract=contracts[reference],
-                            deadline=stage.today + timedelta(days=21))
+                            deadline=stage.today + timedelta(days=21),
+                            contact_name=REVIEWER[1], contact_email=REVIEWER[0],
+                            contact_phone="036-32 40 00")
         session.add(campaign)
         result.campaigns += 1
         for p in (p for p in PERSONAS if p.campaign == key):

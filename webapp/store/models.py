@@ -144,6 +144,10 @@ class Campaign(Base):
     deadline: Mapped[date] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(20), default="open")  # open | closed
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # the person at the buyer the supplier can turn to, shown on every page and mail
+    contact_name: Mapped[str | None] = mapped_column(String(200))
+    contact_email: Mapped[str | None] = mapped_column(String(254))
+    contact_phone: Mapped[str | None] = mapped_column(String(40))
 
     questionnaire_version: Mapped[QuestionnaireVersion] = relationship()
     contract: Mapped[Contract | None] = relationship()
@@ -323,11 +327,34 @@ class Grade(Base):
     points: Mapped[float | None] = mapped_column()
     comment: Mapped[str | None] = mapped_column(Text)
     clarification: Mapped[str | None] = mapped_column(Text)
+    # the clarification request asks the supplier to attach a document
+    wants_file: Mapped[bool] = mapped_column(default=False, server_default="0")
     # set when a reviewer graded in this round; a row without it only asks to clarify,
     # and the grade of an earlier round stays in force for an unchanged answer
     graded_at: Mapped[datetime | None] = mapped_column()
 
     review: Mapped[Review] = relationship(back_populates="grades")
+
+
+class ClarificationReply(Base):
+    """The supplier's written reply (and file) to one clarification request.
+
+    `round` is the round the reply is sent with: the one after the request's round.
+    """
+
+    __tablename__ = "clarification_reply"
+    __table_args__ = (UniqueConstraint("response_id", "round", "question_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    response_id: Mapped[int] = mapped_column(ForeignKey("response.id", ondelete="CASCADE"))
+    round: Mapped[int] = mapped_column(Integer)
+    question_id: Mapped[str] = mapped_column(String(63))
+    text: Mapped[str | None] = mapped_column(Text)
+    attachment_id: Mapped[int | None] = mapped_column(
+        ForeignKey("attachment.id", ondelete="SET NULL"))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    attachment: Mapped[Attachment | None] = relationship()
 
 
 class Deviation(Base):

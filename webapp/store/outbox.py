@@ -13,22 +13,27 @@ when the supplier was invited: a campaign created late does not fire every step 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Protocol
+from typing import Any, Protocol
 
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, contains_eager, selectinload
 
+from ..definitions.questions import EmailQuestion
 from .audit import record
-from .models import Campaign, OutboxMessage, Response, Supplier, utcnow
+from .models import Answer, Campaign, OutboxMessage, Response, Supplier, utcnow
 from .status import CLARIFICATION, IN_PROGRESS, INVITED
 
 INVITATION, REMINDER = "invitation", "reminder"
+# mails that follow what the buyer does, and a link the supplier asked for
+CLARIFY, DECISION, DEVIATION, NEW_LINK = "clarification", "decision", "deviation", "new_link"
 BEFORE, DUE, OVERDUE, MANUAL = "before", "due", "overdue", "manual"
 LINK = "{link}"
 REMINDED = (INVITED, IN_PROGRESS, CLARIFICATION)  # still expected to (re)submit
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
 LEASE = timedelta(minutes=10)  # a claimed message is left alone this long by other senders
 WAITING, FAILED, SENT = "waiting", "failed", "sent"
 
@@ -37,7 +42,7 @@ class Compose(Protocol):
     """Writes a message: returns (subject, body); the body holds LINK where the link goes."""
 
     def __call__(self, response: Response, kind: str, step: str | None, language: str,
-                 today: date) -> tuple[str, str]: ...
+                 today: date, **facts: Any) -> tuple[str, str]: ...
 
 
 @dataclass(frozen=True)
@@ -141,19 +146,60 @@ def _existing_keys(session: Session, keys: list[str]) -> set[str]:
     return found
 
 
+def named_contacts(session: Session, response: Response) -> list[str]:
+    """The e-mail addresses the supplier gave in the form (its e-mail questions), in order.
+
+    Found by type, not by id, so every questionnaire's contact questions count.
+    """
+    from .responses import questionnaire_of  # responses imports this module's neighbours
+
+    questions = questionnaire_of(response).questions
+    rows = session.execute(select(Answer.question_id, Answer.value).where(
+        Answer.response_id == response.id).order_by(Answer.question_id))
+    found = []
+    for question_id, value in rows:
+        if isinstance(questions.get(question_id), EmailQuestion) and isinstance(value, str) \
+                and EMAIL.fullmatch(value.strip()):
+            found.append(value.strip())
+    return found
+
+
+def recipients_of(session: Session, response: Response) -> list[str]:
+    """The registered contacts, then those named in the form; each address once."""
+    addresses = [c.email for c in response.supplier.contacts if c.email]
+    addresses += named_contacts(session, response)
+    unique: dict[str, str] = {}
+    for address in addresses:
+        unique.setdefault(address.lower(), address)
+    return list(unique.values())
+
+
+def queue_to(session: Session, response: Response, kind: str, step: str | None, key: str,
+             compose: Compose, actor: str, today: date | None = None,
+             recipients: list[str] | None = None, **facts: Any) -> OutboxMessage | None:
+    """Queue one mail about `response` (once per `key`): to `recipients`, or else to every
+    contact of the supplier (registered and named in the form). None if already queued
+    or there is nobody to write to."""
+    return _queue(session, response, kind, step, key, compose, actor, today or date.today(),
+                  recipients, facts)
+
+
 def _queue(session: Session, response: Response, kind: str, step: str | None, key: str,
-           compose: Compose, actor: str, today: date) -> OutboxMessage | None:
-    contacts = response.supplier.contacts
-    if not contacts:
+           compose: Compose, actor: str, today: date, recipients: list[str] | None = None,
+           facts: dict[str, Any] | None = None) -> OutboxMessage | None:
+    addresses = recipients if recipients is not None else recipients_of(session, response)
+    if not addresses:
         return None
     if session.scalar(select(OutboxMessage.id).where(OutboxMessage.dedupe_key == key)):
         return None
-    language = contacts[0].language if contacts[0].language in ("sv", "en") else "sv"
-    subject, body = compose(response, kind, step, language, today)
+    contacts = response.supplier.contacts
+    language = contacts[0].language if contacts and contacts[0].language in ("sv", "en") \
+        else "sv"
+    subject, body = compose(response, kind, step, language, today, **(facts or {}))
     if LINK not in body:
         raise ValueError(f"a {kind} mail must contain {LINK}")
     message = OutboxMessage(
-        kind=kind, step=step, response_id=response.id, recipients=[c.email for c in contacts],
+        kind=kind, step=step, response_id=response.id, recipients=addresses,
         language=language, subject=subject[:300], body=body, dedupe_key=key, queued_by=actor)
     try:
         with session.begin_nested():  # another sender may have queued it a moment ago
@@ -201,14 +247,25 @@ def mark_sent(session: Session, message: OutboxMessage, delivery: str, actor: st
     session.flush()
 
 
+def _awaited(response: Response) -> bool:
+    return response.status in REMINDED and response.campaign.status == "open"
+
+
+#: whether a queued mail of a kind is still worth sending: an invitation or reminder
+#: only while the supplier is expected to answer, a new link while the campaign is open;
+#: news of a decision or a deviation always
+WANTED = {INVITATION: _awaited, REMINDER: _awaited, CLARIFY: _awaited,
+          NEW_LINK: lambda response: response.campaign.status == "open",
+          DECISION: lambda response: True, DEVIATION: lambda response: True}
+
+
 def still_wanted(message: OutboxMessage) -> bool:
-    """The supplier is still expected to answer: a queued mail is not stale.
+    """A queued mail is not stale.
 
     A mail may wait for hours while the SMTP server is down; meanwhile the supplier may
     have submitted, or the campaign been closed.
     """
-    response = message.response
-    return response.status in REMINDED and response.campaign.status == "open"
+    return WANTED.get(message.kind, _awaited)(message.response)
 
 
 def mark_withdrawn(session: Session, message: OutboxMessage, actor: str) -> None:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..definitions.questions import AnswerBase
-from . import verdicts
+from . import notices, verdicts
 from .audit import record
 from .models import Grade, Response, Review, StaffUser, Submission, utcnow
 from .responses import questionnaire_of
@@ -163,8 +165,13 @@ def _flush(session: Session) -> None:
 
 
 def request_clarification(session: Session, response: Response, requests: dict[str, str],
-                          actor: StaffUser, expected_version: int | None = None) -> Review:
-    """Ask the supplier to clarify named questions; opens the next round for them."""
+                          actor: StaffUser, expected_version: int | None = None,
+                          wants_file: Collection[str] = ()) -> Review:
+    """Ask the supplier to clarify named questions; opens the next round for them.
+
+    `wants_file` names the questions whose request asks for a document. The supplier's
+    contacts get one mail about it (store/notices.py).
+    """
     requests = {k: v.strip() for k, v in requests.items() if v and v.strip()}
     if not requests:
         raise ValueError("name at least one question and say what to clarify")
@@ -179,10 +186,19 @@ def request_clarification(session: Session, response: Response, requests: dict[s
             row = Grade(question_id=question_id)
             review.grades.append(row)
         row.clarification = message
+        row.wants_file = question_id in wants_file
     transition(session, response, CLARIFICATION, actor.email, questions=sorted(requests))
     response.round += 1
     _flush(session)
+    notices.clarification_requested(session, response, review, actor.email)
     return review
+
+
+def files_asked(session: Session, response: Response) -> set[str]:
+    """The questions whose clarification request (of the round before) asks for a file."""
+    return set(session.scalars(select(Grade.question_id).join(Review).where(
+        Review.response_id == response.id, Review.round == response.round - 1,
+        Grade.clarification.is_not(None), Grade.wants_file.is_(True))))
 
 
 def clarification_requests(session: Session, response: Response) -> dict[str, str]:
@@ -208,6 +224,7 @@ def decide(session: Session, response: Response, decision: str, justification: s
     review.reviewer_id = actor.id
     transition(session, response, decision, actor.email, justification=review.justification)
     _flush(session)
+    notices.decision_made(session, response, review, actor.email)
     return review
 
 

@@ -19,6 +19,10 @@ def _page(code: int, title: str, text: str):
 
 
 def init_errors(app: Flask) -> None:
+    from .contact import init_contact
+
+    init_contact(app)
+
     @app.errorhandler(CSRFError)
     def csrf_failed(_error):
         if request.endpoint == "supplier.section":

@@ -31,8 +31,10 @@ from ..forms.places import regions
 from ..forms.sections import place_errors, section_form
 from ..store.action_plans import deviations_of
 from ..store.action_plans import summary as plan_summary
+from ..store.clarifications import REPLY_FILE_MB, REPLY_FILE_TYPES, replies_of
 from ..store.files import file_path
 from ..store.models import Attachment, Response
+from ..store.notices import new_link_requested
 from ..store.responses import (
     DraftConflict,
     NotEditable,
@@ -44,11 +46,12 @@ from ..store.responses import (
     submissions,
     submit,
 )
-from ..store.reviews import clarification_requests
-from ..store.status import EDITABLE, LABELS, IllegalTransition
+from ..store.reviews import clarification_requests, files_asked
+from ..store.status import CLARIFICATION, EDITABLE, LABELS, IllegalTransition
 from . import bp
 from .flow import attachments_of, current_answers, next_section, save_section, section_states
-from .limits import bad_token_limit
+from .limits import bad_token_limit, new_link_limit, new_link_per_email
+from .replies import save_replies
 
 
 def _lang() -> str:
@@ -70,6 +73,29 @@ def invitation(token: str):
         return render_template("supplier/invalid_link.html"), 404
     sign_in_supplier(db().get(Response, link.response_id), link)
     return redirect(url_for("supplier.start"), 303)
+
+
+@bp.post("/new-link")
+@audience("public")
+@new_link_limit
+@new_link_per_email
+def request_link():
+    """Send a new link to a contact's address; the page says the same whether it was one.
+
+    Only the address's own mailbox gets the link (S7: no enumeration).
+    """
+    email = (request.form.get("email") or "").strip()
+    if not _looks_like_email(email):
+        return render_template("supplier/invalid_link.html", email=email, error=_(
+            "Write an e-mail address, like anna.svensson@foretag.se.")), 422
+    new_link_requested(db(), email, "new-link request")
+    return render_template("supplier/link_sent.html")
+
+
+def _looks_like_email(email: str) -> bool:
+    from ..store.outbox import EMAIL
+
+    return len(email) <= 254 and EMAIL.fullmatch(email) is not None
 
 
 @bp.get("/supplier/")
@@ -140,6 +166,9 @@ def section(section_id: str):
     for field, text in outcome.upload_errors:
         field.errors = [*(field.errors or []), text]
         summary.append((field.id, text))
+    if response.status == CLARIFICATION:
+        summary += save_replies(session, response, section, clarification_requests(
+            session, response), request.form, request.files, _actor(), lang)
     if _autosave():
         return jsonify(version=outcome.version, saved_at=_now_label(),
                        errors={fid: text for fid, text in summary})
@@ -163,7 +192,11 @@ def _apply_row_action(form) -> None:
 
 
 def _after_save(q, section, before, after):
-    """Where to go: the same page when new questions appeared, else on or back."""
+    """Where to go: the same page when new questions appeared, else on or back.
+
+    In a clarification round "Save and continue" goes back to the check page: the other
+    sections are read-only then.
+    """
     action = request.form.get("action", "save")
     flash(_("Saved at %(time)s.", time=_now_label()), "saved")
     shown_before = visibility(q, before).questions
@@ -179,7 +212,7 @@ def _after_save(q, section, before, after):
         return redirect(url_for("supplier.section", section_id=section.id, **rows) + anchor,
                         303)
     following = next_section(q, after, section.id)
-    if following is None:
+    if following is None or g.response.status == CLARIFICATION:
         return redirect(url_for("supplier.check"), 303)
     return redirect(url_for("supplier.section", section_id=following.id), 303)
 
@@ -199,11 +232,16 @@ def _render_section(q, section, form, answers, readonly, editable, summary=None,
     states = section_states(q, answers)
     index = next(i for i, s in enumerate(states) if s.section.id == section.id) \
         if any(s.section.id == section.id for s in states) else 0
+    clarifying = g.response.status == CLARIFICATION
     return render_template(
         "supplier/section.html", q=q, section=section, form=form, seen=seen,
         readonly=readonly, editable=editable, summary=summary or [], requests=requests_,
         attachments=attachments_of(db(), g.response), states=states, index=index,
-        conflict=conflict, others=answers), status
+        conflict=conflict, others=answers,
+        replies=replies_of(db(), g.response) if clarifying else {},
+        files_asked=files_asked(db(), g.response) if clarifying else set(),
+        typed=request.form if request.method == "POST" else {},
+        reply_types=REPLY_FILE_TYPES, reply_mb=REPLY_FILE_MB), status
 
 
 def _conflict(q, section, form, answers, conflict: DraftConflict, editable):
@@ -219,11 +257,13 @@ def check():
     response = g.response
     q = questionnaire_of(response)
     answers = current_answers(db(), response)
+    reopened = open_questions(db(), response)
     return render_template("supplier/check.html", q=q, response=response,
                            states=section_states(q, answers), seen=visibility(q, answers),
                            attachments=attachments_of(db(), response),
                            submission_id=uuid.uuid4().hex,
-                           editable=response.status in EDITABLE)
+                           editable=response.status in EDITABLE,
+                           changeable=True if reopened is None else reopened)
 
 
 @bp.post("/supplier/submit")

@@ -100,7 +100,7 @@ def describe_rows(form: SectionForm, tables: list[TableQuestion], lang: str,
         form.shown_cells[question.id] = [shown_columns(question, row, answers) for row in rows]
         prefix = f"{question.id}-__index__"
         form.row_templates[question.id] = SimpleNamespace(
-            id=prefix, form=handler.row_form(question, lang)(prefix=prefix))
+            id=prefix, form=handler.row_form(question, lang)(prefix=prefix + "-"))
         form.row_template_shown[question.id] = shown_columns(question, {}, answers)
 
 

@@ -29,7 +29,7 @@ SHIPPED = sorted((ROOT / "questionnaires").glob("*.yaml"))
 WIDTHS = {"desktop": (1280, 900), "phone": (390, 844)}
 SHOTS = Path("/tmp/kedjekoll-table-shots")
 CONTROL_ROLES = {"textbox", "combobox", "listbox", "checkbox", "radio", "button",
-                 "spinbutton", "searchbox"}
+                 "spinbutton", "searchbox", "date", "Date", "InputTime", "DateTime"}
 
 
 def _answers(q):
@@ -61,8 +61,8 @@ def controls(page) -> list[dict]:
     found = []
     for node in nodes:
         role = node.get("role", {}).get("value")
-        if role not in CONTROL_ROLES or node.get("ignored"):
-            continue
+        if role not in CONTROL_ROLES or node.get("ignored") or _inside_a_control(node, by_id):
+            continue  # (the day, month and year of a date field are parts of one control)
         name = node.get("name", {}).get("value", "")
         group = ""
         parent = by_id.get(node.get("parentId"))
@@ -75,6 +75,15 @@ def controls(page) -> list[dict]:
         found.append({"role": role, "name": name, "group": group,
                       "dom": node.get("backendDOMNodeId")})
     return found
+
+
+def _inside_a_control(node, by_id) -> bool:
+    parent = by_id.get(node.get("parentId"))
+    while parent is not None:
+        if parent.get("role", {}).get("value") in CONTROL_ROLES - {"radio", "checkbox"}:
+            return True
+        parent = by_id.get(parent.get("parentId"))
+    return False
 
 
 def table_control_names(page) -> list[tuple[str, str]]:

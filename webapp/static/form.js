@@ -109,18 +109,8 @@
     });
   }
 
-  function chose(name, scope) {
-    var found = false;
-    scope.querySelectorAll('[name="' + CSS.escape(name) + '"]').forEach(function (el) {
-      if (el.tagName === "SELECT") {
-        Array.prototype.forEach.call(el.selectedOptions, function (o) { if (o.value === "other") found = true; });
-      } else if ((el.type === "radio" || el.type === "checkbox") && el.checked && el.value === "other") found = true;
-    });
-    return found;
-  }
-
   /* Questions first (a hidden question's answer is not seen by later conditions, as on
-     the server), then each row's cells, then the "other" boxes. */
+     the server), then each row's cells. ("Other" boxes follow their choice by CSS.) */
   function applyConditions() {
     var now = answers();
     var wrappers = form.querySelectorAll("[data-question][data-show-if]");
@@ -135,10 +125,6 @@
       if (!changedAny) break;
     }
     form.querySelectorAll(".rows > .row-card").forEach(function (card) { shownCells(card, now); });
-    form.querySelectorAll("[data-other-for]").forEach(function (box) {
-      var scope = box.closest(".row-card") || box.closest("[data-question]") || form;
-      box.hidden = !chose(box.getAttribute("data-other-for"), scope);
-    });
   }
 
   /* ------------------------------------------------------------ autosave */

@@ -14,7 +14,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField
 
 from ..definitions import Questionnaire, Section
-from ..definitions.expressions import is_given
+from ..definitions.expressions import is_answered, is_given
 from ..definitions.questions import OTHER, AnswerBase, RegionQuestion, TableQuestion
 from ..definitions.scoring import shown_columns, visibility
 from ..definitions.validation import AnswerError
@@ -27,13 +27,15 @@ class SectionForm(FlaskForm):
 
     `shown_cells` (table id -> the shown column ids of each row), `row_templates` (a
     blank row per table, named `<table>-__index__-<column>`, for the browser to copy),
-    `row_template_shown` and `several_tables` are set by `section_form` for the template.
+    `row_template_shown`, `row_summaries` and `several_tables` are set by `section_form`
+    for the template.
     """
 
     draft_version = HiddenField()
     shown_cells: dict[str, list[set[str]]] = {}
     row_templates: dict[str, Any] = {}
     row_template_shown: dict[str, set[str]] = {}
+    row_summaries: dict[str, list] = {}
     several_tables = False
 
 
@@ -95,13 +97,33 @@ def describe_rows(form: SectionForm, tables: list[TableQuestion], lang: str,
     assert isinstance(handler, TableAdapter)
     form.several_tables = len(tables) > 1
     form.shown_cells, form.row_templates, form.row_template_shown = {}, {}, {}
+    form.row_summaries = {}
     for question in tables:
         rows = [row for row, _ in handler.read(form, question)]
         form.shown_cells[question.id] = [shown_columns(question, row, answers) for row in rows]
+        form.row_summaries[question.id] = row_summary(question, form[question.id].entries,
+                                                      rows)
         prefix = f"{question.id}-__index__"
         form.row_templates[question.id] = SimpleNamespace(
             id=prefix, form=handler.row_form(question, lang)(prefix=prefix + "-"))
         form.row_template_shown[question.id] = shown_columns(question, {}, answers)
+
+
+SUMMARY_CELLS = 3  # values that sum up a row in a table's list of rows
+
+
+def row_summary(question: TableQuestion, entries, rows: list[dict[str, Any]]
+                ) -> list[tuple[int, str, list[tuple[AnswerBase, Any]]]]:
+    """A short list of a table's rows (number, card id, a few of its values), shown above
+    the cards when there are two rows or more; empty otherwise."""
+    found = []
+    for number, (entry, row) in enumerate(zip(entries, rows, strict=True), start=1):
+        if not is_given(row):
+            continue
+        cells = [(c, row.get(c.id)) for c in question.columns
+                 if c.type not in ("file", "textarea") and is_answered(row.get(c.id))]
+        found.append((number, entry.id, cells[:SUMMARY_CELLS]))
+    return found if len(found) > 1 else []
 
 
 def blank_rows(form: SectionForm, section: Section) -> dict[str, int]:
@@ -184,5 +206,7 @@ def place_errors(form: SectionForm, errors: list[AnswerError], q: Questionnaire,
         message = error.message(q, lang)
         field.errors = [*(field.errors or []), message] if isinstance(field.errors, list) \
             else [message]
-        summary.append((field.id, message))
+        place = error.place(q, lang) if field is not form._fields.get(error.question_id) \
+            else None
+        summary.append((field.id, f"{place}: {message}" if place else message))
     return summary

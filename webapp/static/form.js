@@ -269,7 +269,14 @@
     var done = false;
     if (action.indexOf("add:") === 0) done = addRow(action.slice(4));
     else if (action.indexOf("remove:") === 0) done = removeRow(button);
-    if (done) { event.preventDefault(); changed(); }
+    if (done) {
+      event.preventDefault();
+      /* the list of rows above the cards describes the page as loaded: drop it */
+      var listed = button.closest("[data-question]");
+      listed = listed && listed.querySelector("[data-row-summary]");
+      if (listed) listed.remove();
+      changed();
+    }
   });
 
   applyConditions();

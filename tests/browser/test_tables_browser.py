@@ -144,8 +144,11 @@ def test_every_section_page_fits_and_names_its_controls(browser, live, path, jav
                     tables_seen += 1
                     if javascript:
                         SHOTS.mkdir(exist_ok=True)
-                        page.screenshot(path=str(SHOTS / f"{path.stem}-{section.id}-{label}.png"),
-                                        full_page=True)
+                        name = f"{path.stem}-{section.id}-{label}"
+                        page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+                        page.locator(".table-question").first.evaluate(
+                            "e => e.scrollIntoView()")
+                        page.screenshot(path=str(SHOTS / f"{name}-table.png"))
     finally:
         context.close()
     assert tables_seen >= 2 * len([t for t in q.tables() if t.id in shown.questions]) // 2
@@ -183,6 +186,10 @@ def test_add_fill_condition_remove_keeps_answers(browser, live, masks, javascrip
         assert page.locator(date_cell.format(0)).is_hidden()
         page.click('button[name="action"][value="add:tiers"]')
         assert _cards(page, "tiers").count() == 2
+        if javascript:  # the new row's first field has the focus
+            assert page.evaluate("document.activeElement.id") == "tiers-1-tier"
+        else:  # the page comes back at the new row
+            assert page.url.endswith("#tiers-1")
         assert page.locator("#tiers-1-company").is_visible()
         assert page.locator(".row-card").nth(1).locator("legend.row-title").inner_text() == "Rad 2"
         page.fill("#tiers-1-company", "Klang Resin Sdn Bhd")
@@ -208,5 +215,35 @@ def test_add_fill_condition_remove_keeps_answers(browser, live, masks, javascrip
         assert page.locator("#tiers-0-company").input_value() == "Klang Resin Sdn Bhd"
         assert page.locator("#tiers-0-audit_standard").input_value() == standard
         assert page.locator(date_cell.format(0)).is_visible()
+    finally:
+        context.close()
+
+
+def test_the_empty_starter_row_is_not_a_row_in_the_browser(browser, live, masks):
+    """With JavaScript, the question asked only while no audit is reported stays shown
+    over the empty starter row of the audits table, hides once a row has a value, and
+    comes back when that row is removed, as the server decides."""
+    asked = masks.questions["no_audit_reason"]
+    assert asked.show_if is not None and "count(audits)" in asked.show_if.source
+    answers = _answers(masks)
+    answers.pop("audits", None)
+    link = _seed(live, masks, answers)
+    context = browser.new_context(locale="sv-SE")
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    page.goto(link)
+    try:
+        page.goto(f"{live.url}/supplier/section/{masks.section_of['audits'].id}")
+        assert _cards(page, "audits").count() == 1
+        assert page.locator("#q-no_audit_reason").is_visible()
+        page.fill("#audits-0-site", "Kota Bharu")
+        assert page.locator("#q-no_audit_reason").is_hidden()
+        page.fill("#audits-0-site", "")
+        assert page.locator("#q-no_audit_reason").is_visible()
+        page.fill("#audits-0-site", "Kota Bharu")
+        page.click('button[name="action"][value="remove:audits:0"]')
+        assert _cards(page, "audits").count() == 0
+        assert page.locator("#q-no_audit_reason").is_visible()
+        assert page.evaluate("document.activeElement.value") == "add:audits"
     finally:
         context.close()

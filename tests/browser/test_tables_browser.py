@@ -247,3 +247,31 @@ def test_the_empty_starter_row_is_not_a_row_in_the_browser(browser, live, masks)
         assert page.evaluate("document.activeElement.value") == "add:audits"
     finally:
         context.close()
+
+
+def test_a_new_row_hides_its_conditional_cells_from_the_start(browser, live):
+    """A column asked only once the row names an audit standard stays hidden in a row
+    just added, in the row that names one it appears, and in no other row."""
+    q = load_file(ROOT / "questionnaires" / "it-hardware.yaml")
+    table = next(t for t in q.tables() if any(
+        c.show_if is not None and "answered(" in c.show_if.source for c in t.columns))
+    column = next(c for c in table.columns if c.show_if is not None)
+    answers = _answers(q)
+    answers.pop(table.id, None)
+    link = _seed(live, q, answers)
+    context = browser.new_context(locale="sv-SE")
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    page.goto(link)
+    cell = '[data-table="{}"] > .row-card[data-row="{}"] .cell[data-column="{}"]'
+    try:
+        page.goto(f"{live.url}/supplier/section/{q.section_of[table.id].id}")
+        assert page.locator(cell.format(table.id, 0, column.id)).is_hidden()
+        page.click(f'button[name="action"][value="add:{table.id}"]')
+        assert page.locator(cell.format(table.id, 1, column.id)).is_hidden()
+        standard = page.locator(f"#{table.id}-1-audit_standard option").nth(1)
+        page.select_option(f"#{table.id}-1-audit_standard", standard.get_attribute("value"))
+        assert page.locator(cell.format(table.id, 1, column.id)).is_visible()
+        assert page.locator(cell.format(table.id, 0, column.id)).is_hidden()
+    finally:
+        context.close()

@@ -48,7 +48,8 @@ def test_add_row_on_an_empty_table_gives_two_rows_not_one(supplier):
 
 def test_add_and_remove_keep_every_answer(supplier):
     first = {"tier": 1, "company": "Resin Co", "country": "MY"}
-    added = supplier.save("mapping", {"mapping_method": "Enkäter", "tiers": [first]}, action="add:tiers")
+    added = supplier.save("mapping", {"mapping_method": "Enkäter", "tiers": [first]},
+                          action="add:tiers")
     page = supplier.get(added.headers["Location"]).get_data(as_text=True)
     assert _cards(page) == ["tiers-0", "tiers-1"]
     assert 'value="Resin Co"' in page

@@ -201,6 +201,9 @@ def test_add_fill_condition_remove_keeps_answers(browser, live, masks, javascrip
         assert page.locator(date_cell.format(1)).is_visible()
         assert page.locator(date_cell.format(0)).is_hidden()
         assert page.get_by_label("Rad 2: Datum för senaste revision", exact=False).count() == 1
+        SHOTS.mkdir(exist_ok=True)
+        page.locator("#tiers-1").evaluate("e => e.scrollIntoView()")
+        page.screenshot(path=str(SHOTS / f"added-row-{'js' if javascript else 'no-js'}.png"))
         page.click('button[name="action"][value="add:tiers"]')
         assert _cards(page, "tiers").count() == 3
         page.fill("#tiers-2-company", "Ta bort AB")

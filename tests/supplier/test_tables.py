@@ -114,3 +114,17 @@ def test_two_rows_or_more_are_listed_above_the_cards(supplier):
     listed = page.split('<dl class="row-summary"', 1)[1].split("</dl>", 1)[0]
     assert "Hubei Anxin Medical" in listed and "Malaysia" in listed
     assert '<a href="#tiers-1">Ändra<span class="visually-hidden"> rad 2</span></a>' in listed
+
+
+def test_in_english_rows_and_errors_say_row(supplier):
+    supplier.page("/supplier/section/mapping?lang=en")
+    response = supplier.save("mapping", {"tiers": [{"tier": 1, "company": "A"},
+                                                   {"tier": "x", "company": "B"}]})
+    html = response.get_data(as_text=True)
+    assert '<legend class="row-title">Row 2</legend>' in html
+    assert re.search(r'<label for="tiers-1-company"><span class="visually-hidden row-prefix">'
+                     r'Row 2: </span>Legal company name', html)
+    error = re.search(r'id="tiers-1-tier-error">(.*?)</p>', html).group(1)
+    assert re.sub(r"<[^>]+>", "", error) == \
+        "Error: Row 2, Tier: Enter a number, such as 12 or 12.5."
+    assert ">Remove row 2<" in html

@@ -158,6 +158,14 @@ def _cards(page, table: str):
     return page.locator(f'[data-table="{table}"] > .row-card')
 
 
+def _fill_required(page, index: int, company: str) -> None:
+    """The tiers row's required cells, so that saving never stops at a missing one."""
+    page.fill(f"#tiers-{index}-tier", str(index + 1))
+    page.select_option(f"#tiers-{index}-process_step", "assembly")
+    page.fill(f"#tiers-{index}-company", company)
+    page.select_option(f"#tiers-{index}-country", "MY")
+
+
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
 def test_add_fill_condition_remove_keeps_answers(browser, live, masks, javascript):
     """The tiers table: a row's audit date shows only when that row names an audit
@@ -178,7 +186,7 @@ def test_add_fill_condition_remove_keeps_answers(browser, live, masks, javascrip
         page.goto(url)
         cards = _cards(page, "tiers")
         assert cards.count() == 1  # the empty starter row
-        page.fill("#tiers-0-company", "Hubei Anxin Medical")
+        _fill_required(page, 0, "Hubei Anxin Medical")
         page.select_option("#tiers-0-audit_standard", "none")
         if not javascript:
             page.click('button[name="action"][value="save"]')
@@ -192,7 +200,7 @@ def test_add_fill_condition_remove_keeps_answers(browser, live, masks, javascrip
             assert page.url.endswith("#tiers-1")
         assert page.locator("#tiers-1-company").is_visible()
         assert page.locator(".row-card").nth(1).locator("legend.row-title").inner_text() == "Rad 2"
-        page.fill("#tiers-1-company", "Klang Resin Sdn Bhd")
+        _fill_required(page, 1, "Klang Resin Sdn Bhd")
         standard = page.locator("#tiers-1-audit_standard option").nth(1).get_attribute("value")
         assert standard not in ("", "none")
         page.select_option("#tiers-1-audit_standard", standard)
@@ -206,7 +214,7 @@ def test_add_fill_condition_remove_keeps_answers(browser, live, masks, javascrip
         page.screenshot(path=str(SHOTS / f"added-row-{'js' if javascript else 'no-js'}.png"))
         page.click('button[name="action"][value="add:tiers"]')
         assert _cards(page, "tiers").count() == 3
-        page.fill("#tiers-2-company", "Ta bort AB")
+        _fill_required(page, 2, "Ta bort AB")
         page.click('button[name="action"][value="remove:tiers:2"]')
         assert _cards(page, "tiers").count() == 2
         page.click('button[name="action"][value="remove:tiers:0"]')

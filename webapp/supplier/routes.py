@@ -28,7 +28,7 @@ from ..database import db
 from ..definitions.expressions import is_answered
 from ..definitions.scoring import visibility
 from ..forms.places import regions
-from ..forms.sections import place_errors, section_form
+from ..forms.sections import blank_rows, place_errors, section_form
 from ..store.action_plans import deviations_of
 from ..store.action_plans import summary as plan_summary
 from ..store.clarifications import REPLY_FILE_MB, REPLY_FILE_TYPES, replies_of
@@ -52,6 +52,7 @@ from . import bp
 from .flow import attachments_of, current_answers, next_section, save_section, section_states
 from .limits import bad_token_limit, new_link_limit, new_link_per_email
 from .replies import save_replies
+from .rows import after_row_action, apply_row_action, extra_rows
 
 
 def _lang() -> str:
@@ -123,13 +124,6 @@ def _section(section_id: str):
     return q, section
 
 
-def _extra_rows() -> dict[str, int]:
-    action = request.form.get("action", "") or request.args.get("add", "")
-    if action.startswith("add:"):
-        return {action.split(":", 1)[1]: 1}
-    return {}
-
-
 @bp.route("/supplier/section/<section_id>", methods=["GET", "POST"])
 @audience("supplier")
 def section(section_id: str):
@@ -142,13 +136,14 @@ def section(section_id: str):
     lang = _lang()
     if request.method == "GET":
         form = section_form(q, section, lang, answers, response.draft_version,
-                            extra_rows={k: 1 for k in request.args.getlist("add")})
+                            extra_rows=extra_rows(section, request.args),
+                            starter_rows=not readonly)
         return _render_section(q, section, form, answers, readonly, editable)
     if readonly:
         abort(409)
     form = section_form(q, section, lang, answers, response.draft_version,
                         formdata=request.form)
-    _apply_row_action(form)
+    apply_row_action(form, request.form.get("action", ""))
     try:
         expected = int(form.draft_version.data or -1)
     except ValueError:
@@ -175,27 +170,16 @@ def section(section_id: str):
     if summary:
         return _render_section(q, section, form, current_answers(session, response), readonly,
                                editable, summary=summary, status=422)
-    return _after_save(q, section, answers, current_answers(session, response))
+    return _after_save(q, section, answers, current_answers(session, response),
+                       blank_rows(form, section))
 
 
-def _apply_row_action(form) -> None:
-    action = request.form.get("action", "")
-    if action.startswith("remove:"):
-        _, table_id, index = (action.split(":") + ["", ""])[:3]
-        field = form._fields.get(table_id)
-        if field is not None and index.isdigit() and int(index) < len(field.entries):
-            del field.entries[int(index)]
-    elif action.startswith("add:"):
-        field = form._fields.get(action.split(":", 1)[1])
-        if field is not None and hasattr(field, "append_entry"):
-            field.append_entry()
-
-
-def _after_save(q, section, before, after):
+def _after_save(q, section, before, after, blanks: dict[str, int]):
     """Where to go: the same page when new questions appeared, else on or back.
 
-    In a clarification round "Save and continue" goes back to the check page: the other
-    sections are read-only then.
+    After adding or removing a row the page comes back with the blank rows it had
+    (`blanks`), the new row's card in view. In a clarification round "Save and continue"
+    goes back to the check page: the other sections are read-only then.
     """
     action = request.form.get("action", "save")
     flash(_("Saved at %(time)s.", time=_now_label()), "saved")
@@ -208,7 +192,9 @@ def _after_save(q, section, before, after):
             flash(_("New questions appeared from your answers: please answer them too."),
                   "info")
         anchor = f"#q-{appeared[0]}" if appeared else ""
-        rows = {"add": action.split(":", 1)[1]} if action.startswith("add:") else {}
+        rows: dict[str, list[str]] = {}
+        if action.startswith(("add:", "remove:")):
+            rows, anchor = after_row_action(action, after, blanks)
         return redirect(url_for("supplier.section", section_id=section.id, **rows) + anchor,
                         303)
     following = next_section(q, after, section.id)
@@ -237,7 +223,7 @@ def _render_section(q, section, form, answers, readonly, editable, summary=None,
         "supplier/section.html", q=q, section=section, form=form, seen=seen,
         readonly=readonly, editable=editable, summary=summary or [], requests=requests_,
         attachments=attachments_of(db(), g.response), states=states, index=index,
-        conflict=conflict, others=answers,
+        conflict=conflict, others=seen.answers,
         replies=replies_of(db(), g.response) if clarifying else {},
         files_asked=files_asked(db(), g.response) if clarifying else set(),
         typed=request.form if request.method == "POST" else {},

@@ -25,7 +25,8 @@ VECTORS = json.loads((ROOT / "tests" / "expression_vectors.json").read_text("utf
 
 @pytest.mark.parametrize("vector", VECTORS, ids=[v["expr"] for v in VECTORS])
 def test_shared_vectors(vector):
-    assert holds(parse(vector["expr"]), vector["answers"]) is vector["expected"]
+    assert holds(parse(vector["expr"]), vector["answers"], vector.get("row")) \
+        is vector["expected"]
 
 
 def test_ast_is_plain_json():

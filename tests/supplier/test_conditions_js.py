@@ -15,7 +15,7 @@ SCRIPT = """
 const c = require(process.argv[1]);
 const vectors = JSON.parse(require('fs').readFileSync(process.argv[2], 'utf8')).vectors;
 const extra = JSON.parse(process.argv[3]);
-const results = vectors.map(v => c.holds(v.tree, v.answers));
+const results = vectors.map(v => c.holds(v.tree, v.answers, v.row));
 const malformed = extra.map(t => { try { c.evaluate(t, {a: 1}); return true; }
                                    catch (e) { return String(e); } });
 console.log(JSON.stringify({results, malformed}));

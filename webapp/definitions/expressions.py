@@ -8,7 +8,8 @@ evaluate the very same tree. Node forms:
 * ``{"op": name, "args": [...]}``: ``and``/``or`` (two or more args), ``not`` (one),
   ``== != < <= > >= in`` and ``not in`` (two);
 * ``{"call": name, "args": [...]}``: ``answered(q)``, ``count(q)``, ``any(table, cond)``,
-  ``all(table, cond)``.
+  ``all(table, cond)``. A list item with no value (a blank table row, null, "") is not
+  counted by ``count`` and skipped by ``any`` and ``all`` (see `is_given`).
 
 Evaluation is total: any answers, of any shape, give a value and never an exception.
 Nothing here uses Python's ``eval``.
@@ -354,6 +355,17 @@ def is_answered(value: Any, depth: int = 0) -> bool:
     return True
 
 
+def is_given(item: Any) -> bool:
+    """Whether one item of a list counts: a table row with any value, or a given value.
+
+    A row with no value is not a row (an empty starter row on screen, a row left blank):
+    `count`, `any` and `all` skip it, in the browser and on the server alike.
+    """
+    if isinstance(item, Mapping):
+        return any(is_answered(v, 1) for v in item.values())
+    return is_answered(item, 1)
+
+
 def evaluate(node: Any, answers: Mapping[str, Any], row: Mapping[str, Any] | None = None,
              depth: int = 0) -> Any:
     """The value of an AST for the given answers; never raises, whatever their shape."""
@@ -407,7 +419,7 @@ def _call(name: Any, args: list, answers: Mapping[str, Any], row: Any, depth: in
         if name == "answered":
             return is_answered(value)
         if isinstance(value, list):
-            return len(value)
+            return sum(1 for item in value if is_given(item))
         return 1 if is_answered(value) else 0
     if name in ("any", "all") and len(args) == 2:
         rows = evaluate(args[0], answers, row, depth + 1)
@@ -415,7 +427,7 @@ def _call(name: Any, args: list, answers: Mapping[str, Any], row: Any, depth: in
             return name == "all" and rows is None
         results = (
             isinstance(r, Mapping) and evaluate(args[1], answers, r, depth + 1) is True
-            for r in rows
+            for r in rows if is_given(r)
         )
         return any(results) if name == "any" else all(results)
     return None

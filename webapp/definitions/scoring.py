@@ -78,11 +78,7 @@ def _condition_holds(condition, q, effective, shown, trail) -> bool:
 
 
 def _clean(question: QuestionBase, answer: Any, answers: Mapping[str, Any]) -> Any:
-    """A table's rows without the cells whose column is hidden in that row.
-
-    Column conditions see the row (hidden cells blanked) and the visible answers, and are
-    applied until nothing changes, so a chain of conditions settles as it would on screen.
-    """
+    """A table's rows without the cells whose column is hidden in that row."""
     if not isinstance(question, TableQuestion) or not isinstance(answer, list):
         return answer
     rows = []
@@ -90,17 +86,30 @@ def _clean(question: QuestionBase, answer: Any, answers: Mapping[str, Any]) -> A
         if not isinstance(row, Mapping):
             continue
         cells = {c.id: row.get(c.id) for c in question.columns}
-        for _ in question.columns:
-            changed = False
-            for column in question.columns:
-                if column.show_if is not None and cells[column.id] is not None \
-                        and not holds(column.show_if, answers, cells):
-                    cells[column.id] = None
-                    changed = True
-            if not changed:
-                break
-        rows.append(cells)
+        shown = shown_columns(question, row, answers)
+        rows.append({k: (v if k in shown else None) for k, v in cells.items()})
     return rows
+
+
+def shown_columns(question: TableQuestion, row: Mapping[str, Any],
+                  answers: Mapping[str, Any]) -> set[str]:
+    """The columns shown in one row of a table: those whose condition holds there.
+
+    Column conditions see the row (hidden cells blanked) and the visible answers, and are
+    applied until nothing changes, so a chain of conditions settles as it does on screen
+    (static/form.js does the same per row).
+    """
+    cells = {c.id: row.get(c.id) for c in question.columns}
+    for _ in question.columns:
+        changed = False
+        for column in question.columns:
+            if column.show_if is not None and cells[column.id] is not None \
+                    and not holds(column.show_if, answers, cells):
+                cells[column.id] = None
+                changed = True
+        if not changed:
+            break
+    return {c.id for c in question.columns if holds(c.show_if, answers, cells)}
 
 
 @dataclass(frozen=True)

@@ -90,6 +90,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "unknown": {"sv": "Frågan finns inte i formuläret.",
                 "en": "The question is not in the questionnaire."},
 }
+#: how a cell's error names its place (the templates say the same through gettext)
+ROW_PLACE = {"sv": "Rad {n}, {column}", "en": "Row {n}, {column}"}
 # the author's `messages` key that overrides each code
 _CONSTRAINT = {"file": "type", "number": "type", "date": "type", "option": "type",
                "country": "type", "region": "type", "email": "format", "url": "format",
@@ -118,6 +120,16 @@ class AnswerError:
         params = {k: text_in(v, lang, q.default_language) if isinstance(v, dict) else v
                   for k, v in self.params.items()}
         return template.get(lang, template["en"]).format(**params)
+
+    def place(self, q: Questionnaire, lang: str) -> str | None:
+        """Where a table cell's error is, in words: "Rad 3, Juridiskt företagsnamn"
+        (rows counted from 1); None for an error of a whole question."""
+        question = q.questions.get(self.question_id)
+        if self.row is None or not isinstance(question, TableQuestion):
+            return None
+        column = question.column(self.column or "")
+        name = text_in(column.label, lang, q.default_language) if column else self.column
+        return ROW_PLACE.get(lang, ROW_PLACE["en"]).format(n=self.row + 1, column=name)
 
     @property
     def field(self) -> str:

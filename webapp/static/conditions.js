@@ -44,6 +44,15 @@
     return true;
   }
 
+  /* A list item that counts: a table row with any value, or a given value. A row with
+     no value (the empty starter row on screen) is not a row, as on the server. */
+  function given(item) {
+    if (isObject(item)) {
+      return Object.keys(item).some(function (k) { return answered(item[k], 1); });
+    }
+    return answered(item, 1);
+  }
+
   function evaluate(node, answers, row, depth) {
     depth = depth || 0;
     if (!isObject(node) || depth > MAX_DEPTH) return null;
@@ -86,14 +95,15 @@
     if ((name === "answered" || name === "count") && args.length === 1) {
       var value = evaluate(args[0], answers, row, depth + 1);
       if (name === "answered") return answered(value);
-      if (Array.isArray(value)) return value.length;
+      if (Array.isArray(value)) return value.filter(given).length;
       return answered(value) ? 1 : 0;
     }
     if ((name === "any" || name === "all") && args.length === 2) {
       var rows = evaluate(args[0], answers, row, depth + 1);
       if (!Array.isArray(rows)) return name === "all" && rows === null;
       var test = function (r) { return isObject(r) && evaluate(args[1], answers, r, depth + 1) === true; };
-      return name === "any" ? rows.some(test) : rows.every(test);
+      var counted = rows.filter(given);
+      return name === "any" ? counted.some(test) : counted.every(test);
     }
     return null;
   }
@@ -103,7 +113,7 @@
     return evaluate(tree, answers, row || null, 0) === true;
   }
 
-  var api = { evaluate: evaluate, holds: holds, answered: answered };
+  var api = { evaluate: evaluate, holds: holds, answered: answered, given: given };
   if (typeof module !== "undefined" && module.exports) module.exports = api;
   else root.KedjekollConditions = api;
 })(this);

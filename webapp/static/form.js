@@ -43,19 +43,35 @@
     return value;
   }
 
-  function tableRows(wrapper) {
-    var rows = [];
-    wrapper.querySelectorAll("tbody tr[data-row]").forEach(function (tr) {
-      var row = {};
-      tr.querySelectorAll("td[data-column]").forEach(function (td) {
-        var field = td.querySelector("[name]:not([type=checkbox])") || td.querySelector("[name]");
-        if (!field) return;
-        var v = valueOf(tr, field.name, td.getAttribute("data-type"));
-        row[td.getAttribute("data-column")] = v === undefined ? null : v;
-      });
-      rows.push(row);
+  /* One row card's values, keyed by column id, as the server reads them. */
+  function rowValues(card) {
+    var row = {};
+    card.querySelectorAll(".cell[data-column]").forEach(function (cell) {
+      var column = cell.getAttribute("data-column");
+      var type = cell.getAttribute("data-type");
+      var control = cell.querySelector("[name]:not([type=checkbox]):not([name$=__other])");
+      if (type === "file") {
+        var kept = [];
+        cell.querySelectorAll("input[type=checkbox][name$=__keep]:checked").forEach(function (el) { kept.push(el.value); });
+        row[column] = kept;
+        return;
+      }
+      if (!control) return;
+      var v = valueOf(cell, control.name, type);
+      row[column] = v === undefined ? null : v;
+      var other = cell.querySelector("[name$=__other]");
+      if (other && other.value.trim() !== "") row[column + ".other"] = other.value;
     });
-    return rows;
+    return row;
+  }
+
+  function cards(wrapper) {
+    return Array.prototype.slice.call(wrapper.querySelectorAll(".rows > .row-card[data-row]"));
+  }
+
+  /* A table's answer: the rows that hold a value (an empty starter row is not a row). */
+  function tableRows(wrapper) {
+    return cards(wrapper).map(rowValues).filter(C.given);
   }
 
   function answers() {
@@ -71,22 +87,44 @@
     return current;
   }
 
+  /* The columns shown in one row: conditions see the row with hidden cells blanked,
+     applied until nothing changes (as definitions/scoring.py shown_columns). */
+  function shownCells(card, now) {
+    var cells = card.querySelectorAll(".cell[data-show-if]");
+    var row = rowValues(card);
+    for (var pass = 0; pass <= cells.length; pass++) {
+      var changedRow = false;
+      cells.forEach(function (cell) {
+        var column = cell.getAttribute("data-column");
+        var tree = JSON.parse(cell.getAttribute("data-show-if"));
+        if (row[column] !== null && row[column] !== undefined && !C.holds(tree, now, row)) {
+          row[column] = null;
+          changedRow = true;
+        }
+      });
+      if (!changedRow) break;
+    }
+    cells.forEach(function (cell) {
+      cell.hidden = !C.holds(JSON.parse(cell.getAttribute("data-show-if")), now, row);
+    });
+  }
+
+  /* Questions first (a hidden question's answer is not seen by later conditions, as on
+     the server), then each row's cells. ("Other" boxes follow their choice by CSS.) */
   function applyConditions() {
     var now = answers();
-    form.querySelectorAll("[data-question][data-show-if]").forEach(function (wrapper) {
-      var tree = JSON.parse(wrapper.getAttribute("data-show-if"));
-      wrapper.hidden = !C.holds(tree, now);
-    });
-    form.querySelectorAll("tbody tr[data-row]").forEach(function (tr) {
-      var table = tr.closest("[data-question]");
-      var rows = now[table.getAttribute("data-question")] || [];
-      var row = rows[Array.prototype.indexOf.call(tr.parentNode.children, tr)] || {};
-      tr.querySelectorAll("td[data-show-if]").forEach(function (td) {
-        var shown = C.holds(JSON.parse(td.getAttribute("data-show-if")), now, row);
-        Array.prototype.forEach.call(td.children, function (child) { child.hidden = !shown; });
-        td.classList.toggle("not-applicable", !shown);
+    var wrappers = form.querySelectorAll("[data-question][data-show-if]");
+    for (var pass = 0; pass <= wrappers.length; pass++) {
+      var changedAny = false;
+      wrappers.forEach(function (wrapper) {
+        var hidden = !C.holds(JSON.parse(wrapper.getAttribute("data-show-if")), now);
+        var id = wrapper.getAttribute("data-question");
+        if (hidden && now[id] !== undefined && now[id] !== null) { now[id] = null; changedAny = true; }
+        wrapper.hidden = hidden;
       });
-    });
+      if (!changedAny) break;
+    }
+    form.querySelectorAll(".rows > .row-card").forEach(function (card) { shownCells(card, now); });
   }
 
   /* ------------------------------------------------------------ autosave */
@@ -144,48 +182,99 @@
   });
 
   /* ------------------------------------------------------------ table rows */
+  /* Rows are cards named <table>-<index>-<column>, indices 0.. in order. A new row is a
+     copy of the blank row the server put in <template data-row-template>. */
+  function label(rows, key, n) { return (rows.getAttribute(key) || "").replace("__n__", String(n)); }
+
+  function renumber(rows) {
+    var table = rows.getAttribute("data-table");
+    var escaped = table.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    cards(rows.closest("[data-question]")).forEach(function (card, position) {
+      var old = card.getAttribute("data-row");
+      var pattern = new RegExp("(^|\\s)" + escaped + "-" + old + "(?=-|\\s|$)", "g");
+      if (old !== String(position)) {
+        [card].concat(Array.prototype.slice.call(card.querySelectorAll("*"))).forEach(function (el) {
+          ["id", "name", "for", "aria-describedby", "data-region-of", "data-other-for"].forEach(function (attr) {
+            var v = el.getAttribute(attr);
+            if (v) el.setAttribute(attr, v.replace(pattern, "$1" + table + "-" + position));
+          });
+        });
+        card.setAttribute("data-row", String(position));
+      }
+      var n = position + 1;
+      var title = card.querySelector(".row-title");
+      if (title) title.textContent = label(rows, "data-label-row", n);
+      card.querySelectorAll(".row-prefix").forEach(function (el) { el.textContent = label(rows, "data-label-prefix", n) + " "; });
+      var remove = card.querySelector("button.row-remove");
+      if (remove) {
+        remove.value = "remove:" + table + ":" + position;
+        var text = remove.querySelector(".row-remove-text");
+        if (text) text.textContent = label(rows, "data-label-remove", n);
+      }
+    });
+    var wrapper = rows.closest("[data-question]");
+    var add = wrapper.querySelector("button.row-add");
+    var most = Number(rows.getAttribute("data-max-rows") || 0);
+    if (add) add.hidden = most > 0 && cards(wrapper).length >= most;
+  }
+
+  function addRow(table) {
+    var wrapper = form.querySelector('[data-question="' + CSS.escape(table) + '"]');
+    var template = wrapper && wrapper.querySelector('template[data-row-template]');
+    var rows = wrapper && wrapper.querySelector(".rows");
+    if (!template || !rows) return false;
+    var index = String(cards(wrapper).reduce(function (most, card) {
+      return Math.max(most, Number(card.getAttribute("data-row")) + 1);
+    }, 0));
+    var fragment = document.importNode(template.content, true);
+    fragment.querySelectorAll("*").forEach(function (el) {
+      Array.prototype.slice.call(el.attributes).forEach(function (attr) {
+        if (attr.value.indexOf("__index__") >= 0 || attr.value.indexOf("__n__") >= 0) {
+          el.setAttribute(attr.name, attr.value.split("__index__").join(index).split("__n__").join(String(cards(wrapper).length + 1)));
+        }
+      });
+    });
+    var walker = document.createTreeWalker(fragment, NodeFilter.SHOW_TEXT);
+    while (walker.nextNode()) {
+      if (walker.currentNode.nodeValue.indexOf("__n__") >= 0) {
+        walker.currentNode.nodeValue = walker.currentNode.nodeValue.split("__n__").join(String(cards(wrapper).length + 1));
+      }
+    }
+    var card = fragment.querySelector(".row-card");
+    rows.appendChild(fragment);
+    renumber(rows);
+    applyConditions();
+    var first = card.querySelector(".cell:not([hidden]) input, .cell:not([hidden]) select, .cell:not([hidden]) textarea");
+    if (first) first.focus();
+    return true;
+  }
+
+  function removeRow(button) {
+    var card = button.closest(".row-card");
+    var rows = card && card.parentNode;
+    if (!card || !rows) return false;
+    var wrapper = rows.closest("[data-question]");
+    var next = card.nextElementSibling || card.previousElementSibling;
+    card.remove();
+    renumber(rows);
+    var target = next ? next.querySelector("input, select, textarea") : wrapper.querySelector("button.row-add");
+    if (target) target.focus();
+    return true;
+  }
+
   form.addEventListener("click", function (event) {
     var button = event.target.closest ? event.target.closest("button[name=action]") : null;
     if (!button) return;
     var action = button.value || "";
-    if (action.indexOf("add:") === 0) {
-      var table = form.querySelector('table[data-table="' + CSS.escape(action.slice(4)) + '"]');
-      var last = table && table.querySelector("tbody tr[data-row]:last-child");
-      if (!last) return;
+    var done = false;
+    if (action.indexOf("add:") === 0) done = addRow(action.slice(4));
+    else if (action.indexOf("remove:") === 0) done = removeRow(button);
+    if (done) {
       event.preventDefault();
-      var indices = Array.prototype.map.call(table.querySelectorAll("tbody tr[data-row]"),
-        function (tr) { return Number(tr.getAttribute("data-row")); });
-      var next = Math.max.apply(null, indices) + 1;
-      var oldIndex = last.getAttribute("data-row");
-      var row = last.cloneNode(true);
-      row.setAttribute("data-row", String(next));
-      row.querySelectorAll(".field-error, .file-kept").forEach(function (el) { el.remove(); });
-      row.querySelectorAll("[name], [id], [for], [aria-describedby]").forEach(function (el) {
-        ["name", "id", "for"].forEach(function (attr) {
-          var v = el.getAttribute(attr);
-          if (v) el.setAttribute(attr, v.replace("-" + oldIndex + "-", "-" + next + "-"));
-        });
-        el.removeAttribute("aria-invalid");
-        el.removeAttribute("aria-describedby");
-        if (el.tagName === "SELECT") el.selectedIndex = 0;
-        else if (el.type === "checkbox" || el.type === "radio") el.checked = false;
-        else if ("value" in el && el.tagName !== "BUTTON") el.value = "";
-      });
-      row.querySelector("th").textContent = String(table.querySelectorAll("tbody tr").length + 1);
-      var remove = row.querySelector('button[value^="remove:"]');
-      if (remove) remove.value = "remove:" + action.slice(4) + ":" + next;
-      last.parentNode.appendChild(row);
-      var first = row.querySelector("input, select, textarea");
-      if (first) first.focus();
-      changed();
-    } else if (action.indexOf("remove:") === 0) {
-      var tr = button.closest("tr");
-      var body = tr && tr.parentNode;
-      if (!tr || !body || body.children.length < 2) return;
-      event.preventDefault();
-      var focusTarget = (tr.nextElementSibling || tr.previousElementSibling).querySelector("input, select, textarea");
-      tr.remove();
-      if (focusTarget) focusTarget.focus();
+      /* the list of rows above the cards describes the page as loaded: drop it */
+      var listed = button.closest("[data-question]");
+      listed = listed && listed.querySelector("[data-row-summary]");
+      if (listed) listed.remove();
       changed();
     }
   });

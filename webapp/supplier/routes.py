@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections import Counter
 from datetime import date
 from pathlib import Path
 
@@ -26,9 +27,10 @@ from sqlalchemy import select
 from ..access import audience, sign_in_supplier
 from ..database import db
 from ..definitions.expressions import is_answered
+from ..definitions.questions import TableQuestion
 from ..definitions.scoring import visibility
 from ..forms.places import regions
-from ..forms.sections import place_errors, section_form
+from ..forms.sections import blank_rows, place_errors, section_form
 from ..store.action_plans import deviations_of
 from ..store.action_plans import summary as plan_summary
 from ..store.files import file_path
@@ -49,6 +51,8 @@ from ..store.status import EDITABLE, LABELS, IllegalTransition
 from . import bp
 from .flow import attachments_of, current_answers, next_section, save_section, section_states
 from .limits import bad_token_limit
+
+MAX_BLANK_ROWS = 20  # blank rows a page keeps after a row is added without JavaScript
 
 
 def _lang() -> str:
@@ -97,11 +101,13 @@ def _section(section_id: str):
     return q, section
 
 
-def _extra_rows() -> dict[str, int]:
-    action = request.form.get("action", "") or request.args.get("add", "")
-    if action.startswith("add:"):
-        return {action.split(":", 1)[1]: 1}
-    return {}
+def _extra_rows(section) -> dict[str, int]:
+    """Blank rows to show after the saved ones (`?add=<table>` once per row), as many
+    as the page had when a row was added or removed without JavaScript; capped."""
+    tables = {x.id: x for x in section.questions if isinstance(x, TableQuestion)}
+    wanted = Counter(t for t in request.args.getlist("add") if t in tables)
+    return {t: min(n, tables[t].max_rows or MAX_BLANK_ROWS, MAX_BLANK_ROWS)
+            for t, n in wanted.items()}
 
 
 @bp.route("/supplier/section/<section_id>", methods=["GET", "POST"])
@@ -116,7 +122,7 @@ def section(section_id: str):
     lang = _lang()
     if request.method == "GET":
         form = section_form(q, section, lang, answers, response.draft_version,
-                            extra_rows={k: 1 for k in request.args.getlist("add")})
+                            extra_rows=_extra_rows(section), starter_rows=not readonly)
         return _render_section(q, section, form, answers, readonly, editable)
     if readonly:
         abort(409)
@@ -146,7 +152,8 @@ def section(section_id: str):
     if summary:
         return _render_section(q, section, form, current_answers(session, response), readonly,
                                editable, summary=summary, status=422)
-    return _after_save(q, section, answers, current_answers(session, response))
+    return _after_save(q, section, answers, current_answers(session, response),
+                       blank_rows(form, section))
 
 
 def _apply_row_action(form) -> None:
@@ -162,8 +169,11 @@ def _apply_row_action(form) -> None:
             field.append_entry()
 
 
-def _after_save(q, section, before, after):
-    """Where to go: the same page when new questions appeared, else on or back."""
+def _after_save(q, section, before, after, blanks: dict[str, int]):
+    """Where to go: the same page when new questions appeared, else on or back.
+
+    After adding or removing a row the page comes back with the blank rows it had
+    (`blanks`), the new row's card in view."""
     action = request.form.get("action", "save")
     flash(_("Saved at %(time)s.", time=_now_label()), "saved")
     shown_before = visibility(q, before).questions
@@ -175,7 +185,14 @@ def _after_save(q, section, before, after):
             flash(_("New questions appeared from your answers: please answer them too."),
                   "info")
         anchor = f"#q-{appeared[0]}" if appeared else ""
-        rows = {"add": action.split(":", 1)[1]} if action.startswith("add:") else {}
+        rows: dict[str, list[str]] = {}
+        if action.startswith(("add:", "remove:")):
+            rows = {"add": [t for t, n in blanks.items() for _ in range(n)]}
+            table = action.split(":")[1]
+            saved = after.get(table) if isinstance(after.get(table), list) else []
+            last = len(saved) + blanks.get(table, 0) - 1
+            anchor = f"#{table}-{last}" if action.startswith("add:") and last >= 0 \
+                else f"#q-{table}"
         return redirect(url_for("supplier.section", section_id=section.id, **rows) + anchor,
                         303)
     following = next_section(q, after, section.id)
@@ -203,7 +220,7 @@ def _render_section(q, section, form, answers, readonly, editable, summary=None,
         "supplier/section.html", q=q, section=section, form=form, seen=seen,
         readonly=readonly, editable=editable, summary=summary or [], requests=requests_,
         attachments=attachments_of(db(), g.response), states=states, index=index,
-        conflict=conflict, others=answers), status
+        conflict=conflict, others=seen.answers), status
 
 
 def _conflict(q, section, form, answers, conflict: DraftConflict, editable):

@@ -8,7 +8,8 @@
 (function () {
   "use strict";
   var form = document.querySelector("form.questionnaire");
-  var summary = document.getElementById("error-summary") || document.getElementById("conflict");
+  /* an error summary that reports a refused save or submit (an alert) takes the focus */
+  var summary = document.querySelector("#error-summary[role=alert]") || document.getElementById("conflict");
   if (summary) summary.focus();
   if (!form || !window.KedjekollConditions) return;
   var C = window.KedjekollConditions;
@@ -52,7 +53,7 @@
       var control = cell.querySelector("[name]:not([type=checkbox]):not([name$=__other])");
       if (type === "file") {
         var kept = [];
-        cell.querySelectorAll("input[type=checkbox][name$=__keep]:checked").forEach(function (el) { kept.push(el.value); });
+        cell.querySelectorAll("input[name$=__keep]").forEach(function (el) { kept.push(el.value); });
         row[column] = kept;
         return;
       }
@@ -131,13 +132,16 @@
   var status = form.querySelector(".save-status");
   var timer = null;
   var busy = false;
+  var pending = null;     /* the autosave in flight, a promise */
+  var submitting = false; /* the page is being saved by its buttons: no more autosaves */
   function autosave() {
+    if (submitting) return;
     if (busy) { timer = setTimeout(autosave, 1000); return; }
     busy = true;
     var data = new FormData(form);
     form.querySelectorAll("input[type=file]").forEach(function (el) { data.delete(el.name); });
     data.set("action", "save");
-    fetch(form.getAttribute("data-autosave"), {
+    pending = fetch(form.getAttribute("data-autosave"), {
       method: "POST", body: data, credentials: "same-origin",
       headers: { "X-Kedjekoll-Autosave": "1", "Accept": "application/json" }
     }).then(function (response) {
@@ -152,8 +156,21 @@
       if (version) version.value = body.version;
       if (status) status.textContent = form.getAttribute("data-saved-label") + " " + body.saved_at;
     }).catch(function () { /* the buttons still save */ })
-      .finally(function () { busy = false; });
+      .finally(function () { busy = false; pending = null; });
   }
+  /* A button's save waits for an autosave in flight and then sends the version that
+     autosave made, so the supplier never conflicts with its own autosave. */
+  form.addEventListener("submit", function (event) {
+    clearTimeout(timer);
+    if (submitting) return;
+    if (pending && form.requestSubmit) {
+      event.preventDefault();
+      var submitter = event.submitter && event.submitter.form === form ? event.submitter : undefined;
+      pending.then(function () { submitting = true; form.requestSubmit(submitter); });
+      return;
+    }
+    submitting = true;
+  });
   function changed() {
     applyConditions();
     clearTimeout(timer);

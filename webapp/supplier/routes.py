@@ -29,6 +29,7 @@ from ..database import db
 from ..definitions.expressions import is_answered
 from ..definitions.questions import TableQuestion
 from ..definitions.scoring import visibility
+from ..definitions.validation import validate
 from ..forms.places import regions
 from ..forms.sections import blank_rows, place_errors, section_form
 from ..store.action_plans import deviations_of
@@ -49,8 +50,16 @@ from ..store.responses import (
 from ..store.reviews import clarification_requests
 from ..store.status import EDITABLE, LABELS, IllegalTransition
 from . import bp
-from .flow import attachments_of, current_answers, next_section, save_section, section_states
+from .flow import (
+    attachments_of,
+    current_answers,
+    next_section,
+    remove_file,
+    save_section,
+    section_states,
+)
 from .limits import bad_token_limit
+from .problems import problems
 
 MAX_BLANK_ROWS = 20  # blank rows a page keeps after a row is added without JavaScript
 
@@ -141,8 +150,10 @@ def section(section_id: str):
     except NotEditable as exc:
         flash(str(exc), "error")
         return redirect(url_for("supplier.section", section_id=section_id), 303)
+    for name in outcome.stored_files:
+        flash(_("The file %(name)s was saved.", name=name), "saved")
     form.draft_version.data = str(outcome.version)
-    summary = place_errors(form, outcome.errors, q, lang)
+    summary = place_errors(form, _to_show(outcome.errors), q, lang)
     for field, text in outcome.upload_errors:
         field.errors = [*(field.errors or []), text]
         summary.append((field.id, text))
@@ -156,6 +167,15 @@ def section(section_id: str):
                        blank_rows(form, section))
 
 
+def _to_show(errors):
+    """The errors to report now: adding or removing a row or a file is part of filling
+    the table in, so a row's blank required cells wait for "Save" (the row is stored)."""
+    action = request.form.get("action", "")
+    if action.startswith(("add:", "remove:", "unfile:")):
+        return [e for e in errors if e.code != "required"]
+    return errors
+
+
 def _apply_row_action(form) -> None:
     action = request.form.get("action", "")
     if action.startswith("remove:"):
@@ -167,6 +187,9 @@ def _apply_row_action(form) -> None:
         field = form._fields.get(action.split(":", 1)[1])
         if field is not None and hasattr(field, "append_entry"):
             field.append_entry()
+    elif action.startswith("unfile:"):
+        _, name, ident = (action.split(":", 2) + ["", ""])[:3]
+        remove_file(form, name, ident)
 
 
 def _after_save(q, section, before, after, blanks: dict[str, int]):
@@ -180,7 +203,7 @@ def _after_save(q, section, before, after, blanks: dict[str, int]):
     shown_after = visibility(q, after).questions
     appeared = [x.id for x in section.questions if x.id in shown_after - shown_before
                 and x.answerable and not is_answered(after.get(x.id))]
-    if action.startswith(("add:", "remove:")) or action == "save" or appeared:
+    if action.startswith(("add:", "remove:", "unfile:")) or action == "save" or appeared:
         if appeared and action == "continue":
             flash(_("New questions appeared from your answers: please answer them too."),
                   "info")
@@ -233,29 +256,41 @@ def _conflict(q, section, form, answers, conflict: DraftConflict, editable):
 @bp.get("/supplier/check")
 @audience("supplier")
 def check():
+    return _check_page()
+
+
+def _check_page(submission_id: str | None = None, confirmed: bool = False,
+                refused: bool = False, status: int = 200):
+    """The check page; after a refused submit (`refused`) its error summary is an alert
+    that takes the focus, and the confirmation box keeps its tick."""
     response = g.response
     q = questionnaire_of(response)
     answers = current_answers(db(), response)
+    editable = response.status in EDITABLE
+    found = problems(q, validate(q, answers, full=True), _lang()) if editable else []
+    confirm_error = refused and not confirmed
     return render_template("supplier/check.html", q=q, response=response,
                            states=section_states(q, answers), seen=visibility(q, answers),
                            attachments=attachments_of(db(), response),
-                           submission_id=uuid.uuid4().hex,
-                           editable=response.status in EDITABLE)
+                           submission_id=submission_id or uuid.uuid4().hex,
+                           editable=editable, problems=found,
+                           marked={p.field for p in found}, refused=refused,
+                           confirmed=confirmed, confirm_error=confirm_error), status
 
 
 @bp.post("/supplier/submit")
 @audience("supplier")
 def submit_response():
+    """Submit; when something stops it, the check page again (422) saying what and where."""
     response = g.response
-    if request.form.get("confirm") != "yes":
-        flash(_("Tick the box to confirm that the answers are correct."), "error")
-        return redirect(url_for("supplier.check") + "#confirm", 303)
+    submission_id = request.form.get("submission_id", "")[:64] or uuid.uuid4().hex
+    confirmed = request.form.get("confirm") == "yes"
+    if not confirmed:
+        return _check_page(submission_id, False, refused=True, status=422)
     try:
-        submission = submit(db(), response, request.form.get("submission_id", "")[:64] or
-                            uuid.uuid4().hex, _actor())
+        submission = submit(db(), response, submission_id, _actor())
     except SubmissionInvalid:
-        flash(_("Some answers are missing or need attention."), "error")
-        return redirect(url_for("supplier.check"), 303)
+        return _check_page(submission_id, True, refused=True, status=422)
     except (NotEditable, ValueError, IllegalTransition):
         abort(409)
     return redirect(url_for("supplier.receipt", round_number=submission.round), 303)

@@ -10,7 +10,30 @@
   var form = document.querySelector("form.questionnaire");
   /* an error summary that reports a refused save or submit (an alert) takes the focus */
   var summary = document.querySelector("#error-summary[role=alert]") || document.getElementById("conflict");
+  /* A link from an error summary (this page's, or the check page's to this page) lands
+     on the field: its label or legend in view, the control focused. */
+  function land(field) {
+    if (!field || !/^(INPUT|SELECT|TEXTAREA)$/.test(field.tagName)) return false;
+    var group = /^(radio|checkbox)$/.test(field.type) && field.closest("fieldset");
+    var heading = group ? group.querySelector("legend") : (field.labels && field.labels[0]);
+    (heading || field).scrollIntoView();
+    field.focus({ preventScroll: true });
+    return true;
+  }
   if (summary) summary.focus();
+  else if (location.hash.length > 1) {
+    /* after the page has settled (conditions applied, the browser's own jump done) */
+    window.addEventListener("load", function () {
+      setTimeout(function () { land(document.getElementById(decodeURIComponent(location.hash.slice(1)))); }, 0);
+    });
+  }
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest ? event.target.closest(".error-summary a[href^='#']") : null;
+    if (link && land(document.getElementById(decodeURIComponent(link.getAttribute("href").slice(1))))) {
+      event.preventDefault();
+      history.replaceState(null, "", link.getAttribute("href"));
+    }
+  });
   if (!form || !window.KedjekollConditions) return;
   var C = window.KedjekollConditions;
   var saved = {};

@@ -67,6 +67,19 @@ def section_states(q: Questionnaire, answers: dict[str, Any]) -> list[SectionSta
     return states
 
 
+def incomplete_rows(q: Questionnaire, section: Section, answers: dict[str, Any]
+                    ) -> list[AnswerError]:
+    """The blank required cells of the section's stored table rows: what saving would
+    report, shown again when the page is opened (e.g. from the check page's summary)."""
+    tables = [x.id for x in section.questions if isinstance(x, TableQuestion)
+              and is_answered(answers.get(x.id))]
+    if not tables:
+        return []
+    mine = {t: answers[t] for t in tables}
+    return [e for e in validate(q, mine, full=False, context=answers)
+            if e.code == "required" and e.row is not None]
+
+
 def next_section(q: Questionnaire, answers: dict[str, Any], after: str) -> Section | None:
     seen = visibility(q, answers)
     ids = [s.id for s in q.sections if s.id in seen.sections]

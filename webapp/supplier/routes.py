@@ -53,6 +53,7 @@ from . import bp
 from .flow import (
     attachments_of,
     current_answers,
+    incomplete_rows,
     next_section,
     remove_file,
     save_section,
@@ -132,6 +133,8 @@ def section(section_id: str):
     if request.method == "GET":
         form = section_form(q, section, lang, answers, response.draft_version,
                             extra_rows=_extra_rows(section), starter_rows=not readonly)
+        if not readonly:  # a stored row's blank required cell shows at the cell
+            place_errors(form, incomplete_rows(q, section, answers), q, lang)
         return _render_section(q, section, form, answers, readonly, editable)
     if readonly:
         abort(409)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from collections import Counter
 from datetime import date
 from pathlib import Path
@@ -29,7 +28,6 @@ from ..database import db
 from ..definitions.expressions import is_answered
 from ..definitions.questions import TableQuestion
 from ..definitions.scoring import visibility
-from ..definitions.validation import validate
 from ..forms.places import regions
 from ..forms.sections import blank_rows, place_errors, section_form
 from ..store.action_plans import deviations_of
@@ -39,16 +37,14 @@ from ..store.models import Attachment, Response
 from ..store.responses import (
     DraftConflict,
     NotEditable,
-    SubmissionInvalid,
     end_sessions,
     link_by_token,
     open_questions,
     questionnaire_of,
     submissions,
-    submit,
 )
 from ..store.reviews import clarification_requests
-from ..store.status import EDITABLE, LABELS, IllegalTransition
+from ..store.status import EDITABLE, LABELS
 from . import bp
 from .flow import (
     attachments_of,
@@ -60,7 +56,6 @@ from .flow import (
     section_states,
 )
 from .limits import bad_token_limit
-from .problems import problems
 
 MAX_BLANK_ROWS = 20  # blank rows a page keeps after a row is added without JavaScript
 
@@ -254,49 +249,6 @@ def _conflict(q, section, form, answers, conflict: DraftConflict, editable):
     form.draft_version.data = str(conflict.current_version)
     return _render_section(q, section, form, answers, False, editable, status=409,
                            conflict=conflict.theirs)
-
-
-@bp.get("/supplier/check")
-@audience("supplier")
-def check():
-    return _check_page()
-
-
-def _check_page(submission_id: str | None = None, confirmed: bool = False,
-                refused: bool = False, status: int = 200):
-    """The check page; after a refused submit (`refused`) its error summary is an alert
-    that takes the focus, and the confirmation box keeps its tick."""
-    response = g.response
-    q = questionnaire_of(response)
-    answers = current_answers(db(), response)
-    editable = response.status in EDITABLE
-    found = problems(q, validate(q, answers, full=True), _lang()) if editable else []
-    confirm_error = refused and not confirmed
-    return render_template("supplier/check.html", q=q, response=response,
-                           states=section_states(q, answers), seen=visibility(q, answers),
-                           attachments=attachments_of(db(), response),
-                           submission_id=submission_id or uuid.uuid4().hex,
-                           editable=editable, problems=found,
-                           marked={p.field for p in found}, refused=refused,
-                           confirmed=confirmed, confirm_error=confirm_error), status
-
-
-@bp.post("/supplier/submit")
-@audience("supplier")
-def submit_response():
-    """Submit; when something stops it, the check page again (422) saying what and where."""
-    response = g.response
-    submission_id = request.form.get("submission_id", "")[:64] or uuid.uuid4().hex
-    confirmed = request.form.get("confirm") == "yes"
-    if not confirmed:
-        return _check_page(submission_id, False, refused=True, status=422)
-    try:
-        submission = submit(db(), response, submission_id, _actor())
-    except SubmissionInvalid:
-        return _check_page(submission_id, True, refused=True, status=422)
-    except (NotEditable, ValueError, IllegalTransition):
-        abort(409)
-    return redirect(url_for("supplier.receipt", round_number=submission.round), 303)
 
 
 @bp.get("/supplier/receipt/<int:round_number>")

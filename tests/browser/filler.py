@@ -88,11 +88,11 @@ def fill_section(page, q: Questionnaire, section: Section, answers: dict[str, An
 def _fill_table(page, question: TableQuestion, rows: list[dict], files: dict) -> bool:
     done = True
     for index, row in enumerate(rows):
-        rows_now = page.locator(f'table[data-table="{question.id}"] tbody tr[data-row]')
+        rows_now = page.locator(f'[data-table="{question.id}"] > .row-card')
         if rows_now.count() <= index:
             page.click(f'button[name="action"][value="add:{question.id}"]')
             page.wait_for_load_state()
-            rows_now = page.locator(f'table[data-table="{question.id}"] tbody tr[data-row]')
+            rows_now = page.locator(f'[data-table="{question.id}"] > .row-card')
             if rows_now.count() <= index:
                 return False
         row_index = rows_now.nth(index).get_attribute("data-row")

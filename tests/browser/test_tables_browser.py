@@ -144,8 +144,11 @@ def test_every_section_page_fits_and_names_its_controls(browser, live, path, jav
                     tables_seen += 1
                     if javascript:
                         SHOTS.mkdir(exist_ok=True)
-                        page.screenshot(path=str(SHOTS / f"{path.stem}-{section.id}-{label}.png"),
-                                        full_page=True)
+                        name = f"{path.stem}-{section.id}-{label}"
+                        page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+                        page.locator(".table-question").first.evaluate(
+                            "e => e.scrollIntoView()")
+                        page.screenshot(path=str(SHOTS / f"{name}-table.png"))
     finally:
         context.close()
     assert tables_seen >= 2 * len([t for t in q.tables() if t.id in shown.questions]) // 2
@@ -153,6 +156,14 @@ def test_every_section_page_fits_and_names_its_controls(browser, live, path, jav
 
 def _cards(page, table: str):
     return page.locator(f'[data-table="{table}"] > .row-card')
+
+
+def _fill_required(page, index: int, company: str) -> None:
+    """The tiers row's required cells, so that saving never stops at a missing one."""
+    page.fill(f"#tiers-{index}-tier", str(index + 1))
+    page.select_option(f"#tiers-{index}-process_step", "assembly")
+    page.fill(f"#tiers-{index}-company", company)
+    page.select_option(f"#tiers-{index}-country", "MY")
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
@@ -175,7 +186,7 @@ def test_add_fill_condition_remove_keeps_answers(browser, live, masks, javascrip
         page.goto(url)
         cards = _cards(page, "tiers")
         assert cards.count() == 1  # the empty starter row
-        page.fill("#tiers-0-company", "Hubei Anxin Medical")
+        _fill_required(page, 0, "Hubei Anxin Medical")
         page.select_option("#tiers-0-audit_standard", "none")
         if not javascript:
             page.click('button[name="action"][value="save"]')
@@ -183,9 +194,13 @@ def test_add_fill_condition_remove_keeps_answers(browser, live, masks, javascrip
         assert page.locator(date_cell.format(0)).is_hidden()
         page.click('button[name="action"][value="add:tiers"]')
         assert _cards(page, "tiers").count() == 2
+        if javascript:  # the new row's first field has the focus
+            assert page.evaluate("document.activeElement.id") == "tiers-1-tier"
+        else:  # the page comes back at the new row
+            assert page.url.endswith("#tiers-1")
         assert page.locator("#tiers-1-company").is_visible()
         assert page.locator(".row-card").nth(1).locator("legend.row-title").inner_text() == "Rad 2"
-        page.fill("#tiers-1-company", "Klang Resin Sdn Bhd")
+        _fill_required(page, 1, "Klang Resin Sdn Bhd")
         standard = page.locator("#tiers-1-audit_standard option").nth(1).get_attribute("value")
         assert standard not in ("", "none")
         page.select_option("#tiers-1-audit_standard", standard)
@@ -194,9 +209,12 @@ def test_add_fill_condition_remove_keeps_answers(browser, live, masks, javascrip
         assert page.locator(date_cell.format(1)).is_visible()
         assert page.locator(date_cell.format(0)).is_hidden()
         assert page.get_by_label("Rad 2: Datum för senaste revision", exact=False).count() == 1
+        SHOTS.mkdir(exist_ok=True)
+        page.locator("#tiers-1").evaluate("e => e.scrollIntoView()")
+        page.screenshot(path=str(SHOTS / f"added-row-{'js' if javascript else 'no-js'}.png"))
         page.click('button[name="action"][value="add:tiers"]')
         assert _cards(page, "tiers").count() == 3
-        page.fill("#tiers-2-company", "Ta bort AB")
+        _fill_required(page, 2, "Ta bort AB")
         page.click('button[name="action"][value="remove:tiers:2"]')
         assert _cards(page, "tiers").count() == 2
         page.click('button[name="action"][value="remove:tiers:0"]')
@@ -208,5 +226,63 @@ def test_add_fill_condition_remove_keeps_answers(browser, live, masks, javascrip
         assert page.locator("#tiers-0-company").input_value() == "Klang Resin Sdn Bhd"
         assert page.locator("#tiers-0-audit_standard").input_value() == standard
         assert page.locator(date_cell.format(0)).is_visible()
+    finally:
+        context.close()
+
+
+def test_the_empty_starter_row_is_not_a_row_in_the_browser(browser, live, masks):
+    """With JavaScript, the question asked only while no audit is reported stays shown
+    over the empty starter row of the audits table, hides once a row has a value, and
+    comes back when that row is removed, as the server decides."""
+    asked = masks.questions["no_audit_reason"]
+    assert asked.show_if is not None and "count(audits)" in asked.show_if.source
+    answers = _answers(masks)
+    answers.pop("audits", None)
+    link = _seed(live, masks, answers)
+    context = browser.new_context(locale="sv-SE")
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    page.goto(link)
+    try:
+        page.goto(f"{live.url}/supplier/section/{masks.section_of['audits'].id}")
+        assert _cards(page, "audits").count() == 1
+        assert page.locator("#q-no_audit_reason").is_visible()
+        page.fill("#audits-0-site", "Kota Bharu")
+        assert page.locator("#q-no_audit_reason").is_hidden()
+        page.fill("#audits-0-site", "")
+        assert page.locator("#q-no_audit_reason").is_visible()
+        page.fill("#audits-0-site", "Kota Bharu")
+        page.click('button[name="action"][value="remove:audits:0"]')
+        assert _cards(page, "audits").count() == 0
+        assert page.locator("#q-no_audit_reason").is_visible()
+        assert page.evaluate("document.activeElement.value") == "add:audits"
+    finally:
+        context.close()
+
+
+def test_a_new_row_hides_its_conditional_cells_from_the_start(browser, live):
+    """A column asked only once the row names an audit standard stays hidden in a row
+    just added, in the row that names one it appears, and in no other row."""
+    q = load_file(ROOT / "questionnaires" / "it-hardware.yaml")
+    table = next(t for t in q.tables() if any(
+        c.show_if is not None and "answered(" in c.show_if.source for c in t.columns))
+    column = next(c for c in table.columns if c.show_if is not None)
+    answers = _answers(q)
+    answers.pop(table.id, None)
+    link = _seed(live, q, answers)
+    context = browser.new_context(locale="sv-SE")
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    page.goto(link)
+    cell = '[data-table="{}"] > .row-card[data-row="{}"] .cell[data-column="{}"]'
+    try:
+        page.goto(f"{live.url}/supplier/section/{q.section_of[table.id].id}")
+        assert page.locator(cell.format(table.id, 0, column.id)).is_hidden()
+        page.click(f'button[name="action"][value="add:{table.id}"]')
+        assert page.locator(cell.format(table.id, 1, column.id)).is_hidden()
+        standard = page.locator(f"#{table.id}-1-audit_standard option").nth(1)
+        page.select_option(f"#{table.id}-1-audit_standard", standard.get_attribute("value"))
+        assert page.locator(cell.format(table.id, 1, column.id)).is_visible()
+        assert page.locator(cell.format(table.id, 0, column.id)).is_hidden()
     finally:
         context.close()

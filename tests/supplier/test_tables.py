@@ -48,7 +48,8 @@ def test_add_row_on_an_empty_table_gives_two_rows_not_one(supplier):
 
 def test_add_and_remove_keep_every_answer(supplier):
     first = {"tier": 1, "company": "Resin Co", "country": "MY"}
-    added = supplier.save("mapping", {"mapping_method": "Enkäter", "tiers": [first]}, action="add:tiers")
+    added = supplier.save("mapping", {"mapping_method": "Enkäter", "tiers": [first]},
+                          action="add:tiers")
     page = supplier.get(added.headers["Location"]).get_data(as_text=True)
     assert _cards(page) == ["tiers-0", "tiers-1"]
     assert 'value="Resin Co"' in page
@@ -115,3 +116,17 @@ def test_two_rows_or_more_are_listed_above_the_cards(supplier):
     listed = page.split('<dl class="row-summary"', 1)[1].split("</dl>", 1)[0]
     assert "Hubei Anxin Medical" in listed and "Malaysia" in listed
     assert '<a href="#tiers-1">Ändra<span class="visually-hidden"> rad 2</span></a>' in listed
+
+
+def test_in_english_rows_and_errors_say_row(supplier):
+    supplier.page("/supplier/section/mapping?lang=en")
+    response = supplier.save("mapping", {"tiers": [{"tier": 1, "company": "A"},
+                                                   {"tier": "x", "company": "B"}]})
+    html = response.get_data(as_text=True)
+    assert '<legend class="row-title">Row 2</legend>' in html
+    assert re.search(r'<label for="tiers-1-company"><span class="visually-hidden row-prefix">'
+                     r'Row 2: </span>Legal company name', html)
+    error = re.search(r'id="tiers-1-tier-error">(.*?)</p>', html).group(1)
+    assert re.sub(r"<[^>]+>", "", error) == \
+        "Error: Row 2, Tier: Enter a number, such as 12 or 12.5."
+    assert ">Remove row 2<" in html

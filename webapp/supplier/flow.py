@@ -149,10 +149,12 @@ def _store_uploads(session, response, section, form, files, actor, lang, editabl
     return refused
 
 
-def remove_file(form: SectionForm, keep_name: str, ident: str) -> None:
-    """Take one attachment off the kept files of the field named `keep_name` (a file
-    question's `<id>__keep`, or a table cell's `<table>-<row>-<column>__keep`)."""
-    if not keep_name.endswith(KEEP_SUFFIX):
+def remove_file(form: SectionForm, action: str) -> None:
+    """For `action=unfile:<keep field>:<attachment id>` (a file's "Remove" button), take
+    the attachment off the kept files of that field (a file question's `<id>__keep`, or
+    a table cell's `<table>-<row>-<column>__keep`); other actions change nothing."""
+    _, keep_name, ident = (action.split(":", 2) + ["", ""])[:3]
+    if not action.startswith("unfile:") or not keep_name.endswith(KEEP_SUFFIX):
         return
     fields = list(form._fields.values())
     for found in list(fields):

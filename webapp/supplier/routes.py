@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from datetime import date
 from pathlib import Path
 
@@ -26,7 +25,6 @@ from sqlalchemy import select
 from ..access import audience, sign_in_supplier
 from ..database import db
 from ..definitions.expressions import is_answered
-from ..definitions.questions import TableQuestion
 from ..definitions.scoring import visibility
 from ..forms.places import regions
 from ..forms.sections import blank_rows, place_errors, section_form
@@ -56,8 +54,7 @@ from .flow import (
     section_states,
 )
 from .limits import bad_token_limit
-
-MAX_BLANK_ROWS = 20  # blank rows a page keeps after a row is added without JavaScript
+from .rows import after_row_action, apply_row_action, extra_rows
 
 
 def _lang() -> str:
@@ -106,15 +103,6 @@ def _section(section_id: str):
     return q, section
 
 
-def _extra_rows(section) -> dict[str, int]:
-    """Blank rows to show after the saved ones (`?add=<table>` once per row), as many
-    as the page had when a row was added or removed without JavaScript; capped."""
-    tables = {x.id: x for x in section.questions if isinstance(x, TableQuestion)}
-    wanted = Counter(t for t in request.args.getlist("add") if t in tables)
-    return {t: min(n, tables[t].max_rows or MAX_BLANK_ROWS, MAX_BLANK_ROWS)
-            for t, n in wanted.items()}
-
-
 @bp.route("/supplier/section/<section_id>", methods=["GET", "POST"])
 @audience("supplier")
 def section(section_id: str):
@@ -127,7 +115,8 @@ def section(section_id: str):
     lang = _lang()
     if request.method == "GET":
         form = section_form(q, section, lang, answers, response.draft_version,
-                            extra_rows=_extra_rows(section), starter_rows=not readonly)
+                            extra_rows=extra_rows(section, request.args),
+                            starter_rows=not readonly)
         if not readonly:  # a stored row's blank required cell shows at the cell
             place_errors(form, incomplete_rows(q, section, answers), q, lang)
         return _render_section(q, section, form, answers, readonly, editable)
@@ -135,7 +124,8 @@ def section(section_id: str):
         abort(409)
     form = section_form(q, section, lang, answers, response.draft_version,
                         formdata=request.form)
-    _apply_row_action(form)
+    apply_row_action(form, request.form.get("action", ""))
+    remove_file(form, request.form.get("action", ""))
     try:
         expected = int(form.draft_version.data or -1)
     except ValueError:
@@ -174,22 +164,6 @@ def _to_show(errors):
     return errors
 
 
-def _apply_row_action(form) -> None:
-    action = request.form.get("action", "")
-    if action.startswith("remove:"):
-        _, table_id, index = (action.split(":") + ["", ""])[:3]
-        field = form._fields.get(table_id)
-        if field is not None and index.isdigit() and int(index) < len(field.entries):
-            del field.entries[int(index)]
-    elif action.startswith("add:"):
-        field = form._fields.get(action.split(":", 1)[1])
-        if field is not None and hasattr(field, "append_entry"):
-            field.append_entry()
-    elif action.startswith("unfile:"):
-        _, name, ident = (action.split(":", 2) + ["", ""])[:3]
-        remove_file(form, name, ident)
-
-
 def _after_save(q, section, before, after, blanks: dict[str, int]):
     """Where to go: the same page when new questions appeared, else on or back.
 
@@ -208,12 +182,7 @@ def _after_save(q, section, before, after, blanks: dict[str, int]):
         anchor = f"#q-{appeared[0]}" if appeared else ""
         rows: dict[str, list[str]] = {}
         if action.startswith(("add:", "remove:")):
-            rows = {"add": [t for t, n in blanks.items() for _ in range(n)]}
-            table = action.split(":")[1]
-            saved = after.get(table) if isinstance(after.get(table), list) else []
-            last = len(saved) + blanks.get(table, 0) - 1
-            anchor = f"#{table}-{last}" if action.startswith("add:") and last >= 0 \
-                else f"#q-{table}"
+            rows, anchor = after_row_action(action, after, blanks)
         return redirect(url_for("supplier.section", section_id=section.id, **rows) + anchor,
                         303)
     following = next_section(q, after, section.id)

@@ -194,3 +194,16 @@ def test_one_word_for_dont_know_in_the_webapp():
     for path in root.rglob("*"):
         if path.suffix in (".py", ".html", ".js"):
             assert "Vet ej" not in path.read_text(encoding="utf-8"), path
+
+
+def test_in_english_the_summary_says_row_and_column_and_marks_required_blanks(supplier):
+    _fill_all_but_one_cell(supplier)
+    check = supplier.page("/supplier/check?lang=en")
+    refused = supplier.post("/supplier/submit", {
+        "csrf_token": supplier.csrf(check), "submission_id": "en-1", "confirm": "yes"})
+    assert refused.status_code == 422
+    assert _summary(refused.text) == [(
+        "/supplier/section/mapping#tiers-2-company",
+        "Supply-chain mapping › The supply chain tier by tier "
+        "Row 3, Legal company name: Enter a value; it is required.")]
+    assert "Missing – required" in refused.text

@@ -52,7 +52,7 @@ _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
 MESSAGES: dict[str, dict[str, str]] = {
     "required": {"sv": "Svara på frågan.", "en": "Answer the question."},
     "required_cell": {"sv": "Fyll i uppgiften, den är obligatorisk.",
-                      "en": "Fill this in: it is required."},
+                      "en": "Enter a value; it is required."},
     "type": {"sv": "Svaret har fel form.", "en": "The answer is not of the right kind."},
     "min_length": {"sv": "Skriv minst {min_length} tecken.",
                    "en": "Write at least {min_length} characters."},

@@ -117,7 +117,10 @@ def save_section(session: Session, response: Response, q: Questionnaire, section
                                    editable, stored)
     answers, problems = read_answers(form, section, editable)
     saved = save_draft(session, response, answers, expected_version, actor)
-    return SaveOutcome(answers, problems + saved.errors, upload_errors, saved.version, stored)
+    unreadable = {p.field for p in problems}  # (letters in a number) not also "missing"
+    errors = problems + [e for e in saved.errors
+                         if not (e.code == "required" and e.field in unreadable)]
+    return SaveOutcome(answers, errors, upload_errors, saved.version, stored)
 
 
 def _files_dir() -> Path:

@@ -69,6 +69,16 @@ def test_a_refused_submit_shows_the_summary_and_its_link_lands_on_the_field(
         page.goto(link)
         page.goto(f"{live.url}/supplier/check")
         assert page.locator(".missing-answer", has_text="Saknas – obligatorisk").count() == 1
+        page.click("form.submit-form button[type=submit]")  # the box not ticked
+        assert page.locator("#confirm-box-error").is_visible()
+        to_box = page.locator("#error-summary a", has_text="Kryssa i rutan")
+        assert to_box.count() == 1
+        to_box.click()
+        assert _in_view(page, "#confirm-box")
+        if javascript:
+            assert page.evaluate("document.activeElement.id") == "confirm-box"
+        SHOTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(SHOTS / f"box-{width}-js{int(javascript)}.png"))
         page.check("#confirm-box")
         with page.expect_response(lambda r: r.url.endswith("/supplier/submit")) as answer:
             page.click("form.submit-form button[type=submit]")

@@ -122,7 +122,7 @@ def test_masks_questionnaire_end_to_end(browser, live, masks, axe, tmp_path, jav
 
     assert page.url.split("#")[0].endswith("/supplier/check")
     axe_check(page, axe, checked)
-    assert "Svar saknas" not in page.content(), page.locator("#missing").inner_text()
+    assert "Svar saknas" not in page.content(), page.locator("#error-summary").inner_text()
     assert "Hotan Nonwoven Co" in page.content()
     page.check("#confirm-box")
     page.click(".submit-form button[type=submit]")

@@ -111,10 +111,11 @@ def test_submit_needs_the_confirmation_and_every_required_answer(supplier):
     check = supplier.page("/supplier/check")
     assert "Svar saknas" in check
     data = {"csrf_token": supplier.csrf(check), "submission_id": "s1"}
-    assert supplier.post("/supplier/submit", data).headers["Location"].endswith("#confirm")
+    unticked = supplier.post("/supplier/submit", data)
+    assert unticked.status_code == 422 and 'id="confirm-box-error"' in unticked.text
     data["confirm"] = "yes"
-    assert supplier.post("/supplier/submit", data).headers["Location"].endswith(
-        "/supplier/check")
+    refused = supplier.post("/supplier/submit", data)
+    assert refused.status_code == 422 and 'id="error-summary"' in refused.text
     with supplier.site.app.app_context(), supplier.site.sessions()() as session:
         assert session.scalar(select(func.count()).select_from(Submission)) == 0
 

@@ -66,8 +66,10 @@ def test_add_and_remove_keep_every_answer(supplier):
 
 
 def test_a_conditional_cell_is_hidden_only_in_the_rows_that_do_not_ask_for_it(supplier):
-    rows = [{"tier": 1, "company": "Without audit", "audit_standard": "none"},
-            {"tier": 2, "company": "With audit", "audit_standard": "smeta"}]
+    rows = [{"tier": 1, "company": "Without audit", "audit_standard": "none",
+             "process_step": "assembly", "country": "CN"},
+            {"tier": 2, "company": "With audit", "audit_standard": "smeta",
+             "process_step": "assembly", "country": "CN"}]
     assert supplier.save("mapping", {"tiers": rows}).status_code == 303
     page = supplier.page("/supplier/section/mapping")
     cells = re.findall(r'<div class="cell" data-column="audit_date"[^>]*>', page)
@@ -81,9 +83,9 @@ def test_a_conditional_cell_is_hidden_only_in_the_rows_that_do_not_ask_for_it(su
 
 
 def test_every_row_has_its_other_box_and_keeps_its_text(supplier):
-    rows = [{"tier": 1, "company": "A", "process_step": "other",
+    rows = [{"tier": 1, "company": "A", "process_step": "other", "country": "CN",
              "process_step.other": "Sterilisering med etylenoxid"},
-            {"tier": 2, "company": "B", "process_step": "assembly"}]
+            {"tier": 2, "company": "B", "process_step": "assembly", "country": "CN"}]
     assert supplier.save("mapping", {"tiers": rows}).status_code == 303
     assert _stored(supplier.site)["tiers"][0]["process_step.other"] == \
         "Sterilisering med etylenoxid"

@@ -5,7 +5,9 @@ shape); the free text of an "other" option is stored under `<id>.other`. Every p
 is returned at once, each with the question id and, for tables, the row and column.
 
 * partial: only the answers given are checked, by type and constraints; `required`,
-  `min_rows` and `min_selected` wait for the submit.
+  `min_rows` and `min_selected` wait for the submit, except in a table row that holds a
+  value: its required cells are checked at once, so that saving catches what submitting
+  would (such a "required" error does not keep the rest of the answer from being saved).
 * full: every question that is shown is checked, required ones must be answered, and
   answers to hidden questions are left out (see `submitted_answers`).
 """
@@ -49,6 +51,8 @@ _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
 
 MESSAGES: dict[str, dict[str, str]] = {
     "required": {"sv": "Svara på frågan.", "en": "Answer the question."},
+    "required_cell": {"sv": "Fyll i uppgiften, den är obligatorisk.",
+                      "en": "Enter a value; it is required."},
     "type": {"sv": "Svaret har fel form.", "en": "The answer is not of the right kind."},
     "min_length": {"sv": "Skriv minst {min_length} tecken.",
                    "en": "Write at least {min_length} characters."},
@@ -116,7 +120,9 @@ class AnswerError:
         key = _CONSTRAINT.get(self.code, self.code)
         if isinstance(question, AnswerBase) and key in question.messages:
             return text_in(question.messages[key], lang, q.default_language)
-        template = MESSAGES.get(self.code, MESSAGES["type"])
+        code = "required_cell" if self.code == "required" and self.row is not None \
+            else self.code
+        template = MESSAGES.get(code, MESSAGES["type"])
         params = {k: text_in(v, lang, q.default_language) if isinstance(v, dict) else v
                   for k, v in self.params.items()}
         return template.get(lang, template["en"]).format(**params)
@@ -140,9 +146,11 @@ class AnswerError:
 
 
 def validate(q: Questionnaire, answers: Mapping[str, Any], *, full: bool,
-             only: Iterable[str] | None = None, today: date | None = None
-             ) -> list[AnswerError]:
-    """Every problem with the answers. `only` limits a partial check to these ids."""
+             only: Iterable[str] | None = None, today: date | None = None,
+             context: Mapping[str, Any] | None = None) -> list[AnswerError]:
+    """Every problem with the answers. `only` limits a partial check to these ids;
+    `context` (the rest of the draft) is what a partial check's table conditions see
+    besides the answers checked."""
     today = today or date.today()
     errors: list[AnswerError] = []
     if full:
@@ -152,10 +160,10 @@ def validate(q: Questionnaire, answers: Mapping[str, Any], *, full: bool,
     else:
         wanted = set(only) if only is not None else {k.split(".")[0] for k in answers}
         targets = [x for x in q.answerable() if x.id in wanted]
-        values = answers
+        values = {**(context or {}), **answers}
         errors += [AnswerError(k, "unknown") for k in sorted(wanted - set(q.questions))]
     for question in targets:
-        value = values.get(question.id)
+        value = answers.get(question.id) if not full else values.get(question.id)
         other = answers.get(f"{question.id}.{OTHER}")
         errors += _check(question, value, other, full, today, values, question.id)
     return errors
@@ -205,8 +213,8 @@ def _check(question: AnswerBase, value: Any, other: Any, full: bool, today: date
         return [AnswerError(qid, code, params, row, column)]
 
     if not is_answered(value):
-        if full and question.required:
-            return error("required")
+        if question.required and (full or row is not None):
+            return error("required")  # a cell of a row that holds a value: at once
         return []
     if isinstance(question, TextQuestion | TextareaQuestion):
         if not isinstance(value, str):

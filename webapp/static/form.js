@@ -8,8 +8,32 @@
 (function () {
   "use strict";
   var form = document.querySelector("form.questionnaire");
-  var summary = document.getElementById("error-summary") || document.getElementById("conflict");
+  /* an error summary that reports a refused save or submit (an alert) takes the focus */
+  var summary = document.querySelector("#error-summary[role=alert]") || document.getElementById("conflict");
+  /* A link from an error summary (this page's, or the check page's to this page) lands
+     on the field: its label or legend in view, the control focused. */
+  function land(field) {
+    if (!field || !/^(INPUT|SELECT|TEXTAREA)$/.test(field.tagName)) return false;
+    var group = /^(radio|checkbox)$/.test(field.type) && field.closest("fieldset");
+    var heading = group ? group.querySelector("legend") : (field.labels && field.labels[0]);
+    (heading || field).scrollIntoView();
+    field.focus({ preventScroll: true });
+    return true;
+  }
   if (summary) summary.focus();
+  else if (location.hash.length > 1) {
+    /* after the page has settled (conditions applied, the browser's own jump done) */
+    window.addEventListener("load", function () {
+      setTimeout(function () { land(document.getElementById(decodeURIComponent(location.hash.slice(1)))); }, 0);
+    });
+  }
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest ? event.target.closest(".error-summary a[href^='#']") : null;
+    if (link && land(document.getElementById(decodeURIComponent(link.getAttribute("href").slice(1))))) {
+      event.preventDefault();
+      history.replaceState(null, "", link.getAttribute("href"));
+    }
+  });
   if (!form || !window.KedjekollConditions) return;
   var C = window.KedjekollConditions;
   var saved = {};
@@ -52,7 +76,7 @@
       var control = cell.querySelector("[name]:not([type=checkbox]):not([name$=__other])");
       if (type === "file") {
         var kept = [];
-        cell.querySelectorAll("input[type=checkbox][name$=__keep]:checked").forEach(function (el) { kept.push(el.value); });
+        cell.querySelectorAll("input[name$=__keep]").forEach(function (el) { kept.push(el.value); });
         row[column] = kept;
         return;
       }
@@ -131,13 +155,16 @@
   var status = form.querySelector(".save-status");
   var timer = null;
   var busy = false;
+  var pending = null;     /* the autosave in flight, a promise */
+  var submitting = false; /* the page is being saved by its buttons: no more autosaves */
   function autosave() {
+    if (submitting) return;
     if (busy) { timer = setTimeout(autosave, 1000); return; }
     busy = true;
     var data = new FormData(form);
     form.querySelectorAll("input[type=file]").forEach(function (el) { data.delete(el.name); });
     data.set("action", "save");
-    fetch(form.getAttribute("data-autosave"), {
+    pending = fetch(form.getAttribute("data-autosave"), {
       method: "POST", body: data, credentials: "same-origin",
       headers: { "X-Kedjekoll-Autosave": "1", "Accept": "application/json" }
     }).then(function (response) {
@@ -152,8 +179,21 @@
       if (version) version.value = body.version;
       if (status) status.textContent = form.getAttribute("data-saved-label") + " " + body.saved_at;
     }).catch(function () { /* the buttons still save */ })
-      .finally(function () { busy = false; });
+      .finally(function () { busy = false; pending = null; });
   }
+  /* A button's save waits for an autosave in flight and then sends the version that
+     autosave made, so the supplier never conflicts with its own autosave. */
+  form.addEventListener("submit", function (event) {
+    clearTimeout(timer);
+    if (submitting) return;
+    if (pending && form.requestSubmit) {
+      event.preventDefault();
+      var submitter = event.submitter && event.submitter.form === form ? event.submitter : undefined;
+      pending.then(function () { submitting = true; form.requestSubmit(submitter); });
+      return;
+    }
+    submitting = true;
+  });
   function changed() {
     applyConditions();
     clearTimeout(timer);

@@ -225,10 +225,12 @@ def save_draft(session: Session, response: Response, answers: dict[str, Any],
     _locked(session, response)
     if response.status not in EDITABLE:
         raise NotEditable(f"the response is {response.status} and cannot be changed")
+    current = draft_answers(session, response)
     if response.draft_version != expected_version:
-        current = draft_answers(session, response)
-        raise DraftConflict(response.draft_version,
-                            {k: current.get(k) for k in answers})
+        differing = [k for k in answers if not _same(current.get(k), answers[k])]
+        if differing:  # a save that changes nothing (an autosave's twin) is no conflict
+            raise DraftConflict(response.draft_version,
+                                {k: current.get(k) for k in answers})
     allowed = open_questions(session, response)
     if allowed is not None:
         locked = sorted({k.split(".")[0] for k in answers} - allowed)
@@ -236,8 +238,10 @@ def save_draft(session: Session, response: Response, answers: dict[str, Any],
             raise NotEditable(f"only the questions with a clarification request can be "
                               f"changed now, not: {', '.join(locked)}")
     q = questionnaire_of(response)
-    errors = validate(q, answers, full=False) + _unknown_files(session, response, q, answers)
-    bad = {e.question_id for e in errors}
+    errors = validate(q, answers, full=False, context=current) + \
+        _unknown_files(session, response, q, answers)
+    # a required cell left blank in a row is reported, but the row is kept as typed
+    bad = {e.question_id for e in errors if e.code != "required"}
     now = utcnow()
     keep = {k: v for k, v in answers.items() if k.split(".")[0] not in bad}
     if keep:  # replace the given answers: one delete, one multi-row insert
@@ -254,6 +258,13 @@ def save_draft(session: Session, response: Response, answers: dict[str, Any],
         transition(session, response, IN_PROGRESS, actor)
     session.flush()
     return Saved(response.draft_version, errors)
+
+
+def _same(stored: Any, given: Any) -> bool:
+    """Whether saving `given` would leave the stored value as it is (blanks are absent)."""
+    if not is_answered(stored) and not is_answered(given):
+        return True
+    return stored == given
 
 
 def _unknown_files(session: Session, response: Response, q: Questionnaire,

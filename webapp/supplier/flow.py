@@ -67,6 +67,19 @@ def section_states(q: Questionnaire, answers: dict[str, Any]) -> list[SectionSta
     return states
 
 
+def incomplete_rows(q: Questionnaire, section: Section, answers: dict[str, Any]
+                    ) -> list[AnswerError]:
+    """The blank required cells of the section's stored table rows: what saving would
+    report, shown again when the page is opened (e.g. from the check page's summary)."""
+    tables = [x.id for x in section.questions if isinstance(x, TableQuestion)
+              and is_answered(answers.get(x.id))]
+    if not tables:
+        return []
+    mine = {t: answers[t] for t in tables}
+    return [e for e in validate(q, mine, full=False, context=answers)
+            if e.code == "required" and e.row is not None]
+
+
 def next_section(q: Questionnaire, answers: dict[str, Any], after: str) -> Section | None:
     seen = visibility(q, answers)
     ids = [s.id for s in q.sections if s.id in seen.sections]
@@ -87,54 +100,83 @@ class SaveOutcome:
     errors: list[AnswerError]  # everything to show at the fields
     upload_errors: list[tuple[Any, str]]  # (field, message)
     version: int | None  # the new draft version, or None if nothing was saved
+    stored_files: list[str] = field(default_factory=list)  # names of the files kept now
 
 
 def save_section(session: Session, response: Response, q: Questionnaire, section: Section,
                  form: SectionForm, files: dict[str, list[FileStorage]], editable: set[str] | None,
                  expected_version: int, actor: str, lang: str) -> SaveOutcome:
-    """Store the uploads, then save the section's answers to the draft."""
+    """Store the uploads, then save the section's answers to the draft.
+
+    Each accepted upload is attached at once and put in the form's list of kept files,
+    so that it is listed (and saved with the next save) even if the page comes back
+    with errors or a conflict: a file is never dropped silently.
+    """
+    stored: list[str] = []
+    upload_errors = _store_uploads(session, response, section, form, files, actor, lang,
+                                   editable, stored)
     answers, problems = read_answers(form, section, editable)
-    upload_errors = _store_uploads(session, response, section, form, files, answers, actor,
-                                   lang, editable)
     saved = save_draft(session, response, answers, expected_version, actor)
-    return SaveOutcome(answers, problems + saved.errors, upload_errors, saved.version)
+    unreadable = {p.field for p in problems}  # (letters in a number) not also "missing"
+    errors = problems + [e for e in saved.errors
+                         if not (e.code == "required" and e.field in unreadable)]
+    return SaveOutcome(answers, errors, upload_errors, saved.version, stored)
 
 
 def _files_dir() -> Path:
     return Path(current_app.config["RESPONSES_DIR"]) / "files"
 
 
-def _store_uploads(session, response, section, form, files, answers, actor, lang, editable):
-    """Check and store each uploaded file; add the new attachment ids to the answers."""
+def _store_uploads(session, response, section, form, files, actor, lang, editable,
+                   stored: list[str]):
+    """Check and store each uploaded file, listing each new attachment among its field's
+    kept files (so that reading the form then gives it to the answers, in its own row);
+    each stored file's name goes to `stored`."""
     refused: list[tuple[Any, str]] = []
     for question in section.questions:
         if editable is not None and question.id not in editable:
             continue
         if isinstance(question, FileQuestion):
-            new = _accept(session, response, question, question.id,
-                          files.get(question.id, []), form[question.id], actor, lang, refused)
-            if new:
-                answers[question.id] = list(answers.get(question.id) or []) + new
+            _keep(form[question.id + KEEP_SUFFIX], _accept(
+                session, response, question, question.id, files.get(question.id, []),
+                form[question.id], actor, lang, refused, stored))
         elif isinstance(question, TableQuestion):
             for column in question.columns:
                 if not isinstance(column, FileQuestion):
                     continue
-                for index, entry in enumerate(form[question.id].entries):
-                    name = entry.form[column.id].name
-                    new = _accept(session, response, column, question.id,
-                                  files.get(name, []), entry.form[column.id], actor, lang,
-                                  refused)
-                    kept = entry.form[column.id + KEEP_SUFFIX].data or []
-                    rows = answers.get(question.id) or []
-                    if new and index < len(rows):
-                        rows[index][column.id] = list(kept) + new
-                    elif new:
-                        answers[question.id] = rows + [{column.id: list(kept) + new}]
+                for entry in form[question.id].entries:
+                    _keep(entry.form[column.id + KEEP_SUFFIX], _accept(
+                        session, response, column, question.id,
+                        files.get(entry.form[column.id].name, []), entry.form[column.id],
+                        actor, lang, refused, stored))
     return refused
 
 
+def remove_file(form: SectionForm, action: str) -> None:
+    """For `action=unfile:<keep field>:<attachment id>` (a file's "Remove" button), take
+    the attachment off the kept files of that field (a file question's `<id>__keep`, or
+    a table cell's `<table>-<row>-<column>__keep`); other actions change nothing."""
+    _, keep_name, ident = (action.split(":", 2) + ["", ""])[:3]
+    if not action.startswith("unfile:") or not keep_name.endswith(KEEP_SUFFIX):
+        return
+    fields = list(form._fields.values())
+    for found in list(fields):
+        fields += [f for entry in getattr(found, "entries", []) if hasattr(entry, "form")
+                   for f in entry.form._fields.values()]
+    for keep in fields:
+        if keep.name == keep_name:
+            keep.data = [v for v in keep.data or [] if str(v) != ident]
+
+
+def _keep(keep_field, new: list[str]) -> None:
+    """List newly stored attachments among the field's kept files (shown on the page)."""
+    if new:
+        keep_field.data = list(keep_field.data or []) + new
+
+
 def _accept(session, response, question: FileQuestion, owner_id: str,
-            uploads: list[FileStorage], field, actor: str, lang: str, refused: list) -> list[str]:
+            uploads: list[FileStorage], field, actor: str, lang: str, refused: list,
+            stored: list[str]) -> list[str]:
     ids = []
     for upload in uploads:
         if not upload or not upload.filename:
@@ -150,6 +192,7 @@ def _accept(session, response, question: FileQuestion, owner_id: str,
         row = attach(session, response, owner_id, sha256, size, media_type,
                      upload.filename.replace("\\", "/").rsplit("/", 1)[-1], actor)
         ids.append(str(row.id))
+        stored.append(row.original_name)
     return ids
 
 

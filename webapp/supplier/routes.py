@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import date
 from pathlib import Path
 
@@ -38,18 +37,24 @@ from ..store.notices import new_link_requested
 from ..store.responses import (
     DraftConflict,
     NotEditable,
-    SubmissionInvalid,
     end_sessions,
     link_by_token,
     open_questions,
     questionnaire_of,
     submissions,
-    submit,
 )
 from ..store.reviews import clarification_requests, files_asked
-from ..store.status import CLARIFICATION, EDITABLE, LABELS, IllegalTransition
+from ..store.status import CLARIFICATION, EDITABLE, LABELS
 from . import bp
-from .flow import attachments_of, current_answers, next_section, save_section, section_states
+from .flow import (
+    attachments_of,
+    current_answers,
+    incomplete_rows,
+    next_section,
+    remove_file,
+    save_section,
+    section_states,
+)
 from .limits import bad_token_limit, new_link_limit, new_link_per_email
 from .replies import save_replies
 from .rows import after_row_action, apply_row_action, extra_rows
@@ -138,12 +143,15 @@ def section(section_id: str):
         form = section_form(q, section, lang, answers, response.draft_version,
                             extra_rows=extra_rows(section, request.args),
                             starter_rows=not readonly)
+        if not readonly:  # a stored row's blank required cell shows at the cell
+            place_errors(form, incomplete_rows(q, section, answers), q, lang)
         return _render_section(q, section, form, answers, readonly, editable)
     if readonly:
         abort(409)
     form = section_form(q, section, lang, answers, response.draft_version,
                         formdata=request.form)
     apply_row_action(form, request.form.get("action", ""))
+    remove_file(form, request.form.get("action", ""))
     try:
         expected = int(form.draft_version.data or -1)
     except ValueError:
@@ -156,8 +164,10 @@ def section(section_id: str):
     except NotEditable as exc:
         flash(str(exc), "error")
         return redirect(url_for("supplier.section", section_id=section_id), 303)
+    for name in outcome.stored_files:
+        flash(_("The file %(name)s was saved.", name=name), "saved")
     form.draft_version.data = str(outcome.version)
-    summary = place_errors(form, outcome.errors, q, lang)
+    summary = place_errors(form, _to_show(outcome.errors), q, lang)
     for field, text in outcome.upload_errors:
         field.errors = [*(field.errors or []), text]
         summary.append((field.id, text))
@@ -174,6 +184,15 @@ def section(section_id: str):
                        blank_rows(form, section))
 
 
+def _to_show(errors):
+    """The errors to report now: adding or removing a row or a file is part of filling
+    the table in, so a row's blank required cells wait for "Save" (the row is stored)."""
+    action = request.form.get("action", "")
+    if action.startswith(("add:", "remove:", "unfile:")):
+        return [e for e in errors if e.code != "required"]
+    return errors
+
+
 def _after_save(q, section, before, after, blanks: dict[str, int]):
     """Where to go: the same page when new questions appeared, else on or back.
 
@@ -187,7 +206,7 @@ def _after_save(q, section, before, after, blanks: dict[str, int]):
     shown_after = visibility(q, after).questions
     appeared = [x.id for x in section.questions if x.id in shown_after - shown_before
                 and x.answerable and not is_answered(after.get(x.id))]
-    if action.startswith(("add:", "remove:")) or action == "save" or appeared:
+    if action.startswith(("add:", "remove:", "unfile:")) or action == "save" or appeared:
         if appeared and action == "continue":
             flash(_("New questions appeared from your answers: please answer them too."),
                   "info")
@@ -235,39 +254,6 @@ def _conflict(q, section, form, answers, conflict: DraftConflict, editable):
     form.draft_version.data = str(conflict.current_version)
     return _render_section(q, section, form, answers, False, editable, status=409,
                            conflict=conflict.theirs)
-
-
-@bp.get("/supplier/check")
-@audience("supplier")
-def check():
-    response = g.response
-    q = questionnaire_of(response)
-    answers = current_answers(db(), response)
-    reopened = open_questions(db(), response)
-    return render_template("supplier/check.html", q=q, response=response,
-                           states=section_states(q, answers), seen=visibility(q, answers),
-                           attachments=attachments_of(db(), response),
-                           submission_id=uuid.uuid4().hex,
-                           editable=response.status in EDITABLE,
-                           changeable=True if reopened is None else reopened)
-
-
-@bp.post("/supplier/submit")
-@audience("supplier")
-def submit_response():
-    response = g.response
-    if request.form.get("confirm") != "yes":
-        flash(_("Tick the box to confirm that the answers are correct."), "error")
-        return redirect(url_for("supplier.check") + "#confirm", 303)
-    try:
-        submission = submit(db(), response, request.form.get("submission_id", "")[:64] or
-                            uuid.uuid4().hex, _actor())
-    except SubmissionInvalid:
-        flash(_("Some answers are missing or need attention."), "error")
-        return redirect(url_for("supplier.check"), 303)
-    except (NotEditable, ValueError, IllegalTransition):
-        abort(409)
-    return redirect(url_for("supplier.receipt", round_number=submission.round), 303)
 
 
 @bp.get("/supplier/receipt/<int:round_number>")

@@ -12,11 +12,11 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
-from babel.dates import format_date
 from babel.support import Translations
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from .definitions.fields import text_in
+from .formats import date_text
 from .store.models import Response
 from .store.outbox import LINK
 from .store.status import CLARIFICATION
@@ -52,7 +52,7 @@ class MailText:
             buyer=self.buyer, supplier=response.supplier.name, campaign=campaign.name,
             contract=campaign.contract.name if campaign.contract else None,
             title=text_in(q.title, language, "sv"),
-            deadline=format_date(campaign.deadline, "long", locale=language),
+            deadline=date_text(campaign.deadline, language),
             days_left=(campaign.deadline - today).days, step=step,
             clarification=response.status == CLARIFICATION)
         subject, _, body = text.partition("\n")

@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 
 import pycountry
 
+from ..formats import date_text, number_text
 from .expressions import holds, is_answered
 from .fields import text_in
 from .models import Questionnaire
@@ -56,8 +57,10 @@ MESSAGES: dict[str, dict[str, str]] = {
                    "en": "Write at most {max_length} characters."},
     "pattern": {"sv": "Svaret har inte rätt format.",
                 "en": "The answer is not in the expected format."},
-    "number": {"sv": "Skriv ett tal, till exempel 12 eller 12,5.",
-               "en": "Enter a number, such as 12 or 12.5."},
+    "number": {"sv": "Skriv ett tal med decimalkomma och eventuellt mellanslag mellan "
+                     "tusental, till exempel 40,5 eller 1 500.",
+               "en": "Enter a number with a decimal point and, if you like, commas between "
+                     "thousands, such as 40.5 or 1,500."},
     "integer": {"sv": "Skriv ett heltal.", "en": "Enter a whole number."},
     "min": {"sv": "Värdet får inte vara lägre än {min}.", "en": "The value must be {min} or more."},
     "max": {"sv": "Värdet får inte vara högre än {max}.", "en": "The value must be {max} or less."},
@@ -115,8 +118,7 @@ class AnswerError:
         if isinstance(question, AnswerBase) and key in question.messages:
             return text_in(question.messages[key], lang, q.default_language)
         template = MESSAGES.get(self.code, MESSAGES["type"])
-        params = {k: text_in(v, lang, q.default_language) if isinstance(v, dict) else v
-                  for k, v in self.params.items()}
+        params = {k: _shown(v, lang, q.default_language) for k, v in self.params.items()}
         return template.get(lang, template["en"]).format(**params)
 
     @property
@@ -215,9 +217,9 @@ def _check(question: AnswerBase, value: Any, other: Any, full: bool, today: date
         if question.integer and value != int(value):
             return error("integer")
         if question.min is not None and value < question.min:
-            return error("min", min=_number(question.min))
+            return error("min", min=question.min)
         if question.max is not None and value > question.max:
-            return error("max", max=_number(question.max))
+            return error("max", max=question.max)
         return []
     if isinstance(question, DateQuestion):
         parsed = _date(value)
@@ -225,9 +227,9 @@ def _check(question: AnswerBase, value: Any, other: Any, full: bool, today: date
             return error("date")
         low, high = _bound(question.min, today), _bound(question.max, today)
         if low is not None and parsed < low:
-            return error("min_date", min=low.isoformat())
+            return error("min_date", min=low)
         if high is not None and parsed > high:
-            return error("max_date", max=high.isoformat())
+            return error("max_date", max=high)
         return []
     if isinstance(question, ChoiceQuestion | YesNoQuestion):
         if not isinstance(value, str) or value not in question.option_values():
@@ -304,8 +306,17 @@ def _table(question: TableQuestion, value: Any, full: bool, today: date,
     return errors
 
 
-def _number(value: float) -> str:
-    return str(int(value)) if value == int(value) else str(value)
+def _shown(value: Any, lang: str, default_language: str) -> Any:
+    """A message parameter in the reader's language: text, a number, a day."""
+    if isinstance(value, dict):
+        return text_in(value, lang, default_language)
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return number_text(value, lang)
+    if isinstance(value, date):
+        return date_text(value, lang)
+    return value
 
 
 def _date(value: Any) -> date | None:

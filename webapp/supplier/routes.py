@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
 from pathlib import Path
 
 from flask import (
@@ -19,7 +18,7 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import format_datetime, get_locale
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -29,10 +28,11 @@ from ..definitions.expressions import is_answered
 from ..definitions.scoring import visibility
 from ..forms.places import regions
 from ..forms.sections import place_errors, section_form
+from ..rendering import local_today, time_text
 from ..store.action_plans import deviations_of
 from ..store.action_plans import summary as plan_summary
 from ..store.files import file_path
-from ..store.models import Attachment, Response
+from ..store.models import Attachment, Response, utcnow
 from ..store.responses import (
     DraftConflict,
     NotEditable,
@@ -79,7 +79,7 @@ def start():
     q = questionnaire_of(response)
     answers = current_answers(db(), response)
     campaign = response.campaign
-    days_left = (campaign.deadline - date.today()).days
+    days_left = (campaign.deadline - local_today()).days
     return render_template(
         "supplier/start.html", q=q, response=response, campaign=campaign,
         states=section_states(q, answers), days_left=days_left,
@@ -189,7 +189,7 @@ def _autosave() -> bool:
 
 
 def _now_label() -> str:
-    return format_datetime(format="HH:mm")
+    return time_text(utcnow())
 
 
 def _render_section(q, section, form, answers, readonly, editable, summary=None, status=200,

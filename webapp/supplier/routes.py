@@ -34,7 +34,6 @@ from ..store.action_plans import summary as plan_summary
 from ..store.files import file_path
 from ..store.models import Attachment, Response, utcnow
 from ..store.responses import (
-    DraftConflict,
     NotEditable,
     SubmissionInvalid,
     end_sessions,
@@ -47,7 +46,15 @@ from ..store.responses import (
 from ..store.reviews import clarification_requests
 from ..store.status import EDITABLE, LABELS, IllegalTransition
 from . import bp
-from .flow import attachments_of, current_answers, next_section, save_section, section_states
+from .conflicts import conflict_page
+from .flow import (
+    SectionConflict,
+    attachments_of,
+    current_answers,
+    next_section,
+    save_section,
+    section_states,
+)
 from .limits import bad_token_limit
 
 
@@ -130,8 +137,8 @@ def section(section_id: str):
     try:
         outcome = save_section(session, response, q, section, form, request.files.to_dict(
             flat=False), editable, expected, _actor(), lang)
-    except DraftConflict as conflict:
-        return _conflict(q, section, form, answers, conflict, editable)
+    except SectionConflict as conflict:
+        return conflict_page(q, section, conflict)
     except NotEditable as exc:
         flash(str(exc), "error")
         return redirect(url_for("supplier.section", section_id=section_id), 303)
@@ -192,8 +199,7 @@ def _now_label() -> str:
     return time_text(utcnow())
 
 
-def _render_section(q, section, form, answers, readonly, editable, summary=None, status=200,
-                    conflict=None):
+def _render_section(q, section, form, answers, readonly, editable, summary=None, status=200):
     seen = visibility(q, answers)
     requests_ = clarification_requests(db(), g.response)
     states = section_states(q, answers)
@@ -203,14 +209,7 @@ def _render_section(q, section, form, answers, readonly, editable, summary=None,
         "supplier/section.html", q=q, section=section, form=form, seen=seen,
         readonly=readonly, editable=editable, summary=summary or [], requests=requests_,
         attachments=attachments_of(db(), g.response), states=states, index=index,
-        conflict=conflict, others=answers), status
-
-
-def _conflict(q, section, form, answers, conflict: DraftConflict, editable):
-    """Both versions shown; saving again keeps the supplier's own version deliberately."""
-    form.draft_version.data = str(conflict.current_version)
-    return _render_section(q, section, form, answers, False, editable, status=409,
-                           conflict=conflict.theirs)
+        others=answers), status
 
 
 @bp.get("/supplier/check")

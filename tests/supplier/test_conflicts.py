@@ -109,3 +109,21 @@ def test_a_draft_saved_again_meanwhile_asks_anew(supplier):
     assert again.status_code == 409
     assert label(supplier.site.q, "role", "sv", "distributor") in text
     assert stored(supplier)["role"] == "distributor"
+
+
+def test_a_table_that_differs_shows_country_names_and_numbers_in_words(supplier):
+    row = {"tier": 1, "company": "Hubei Anxin Medical", "country": "CN"}
+    base = {"mapping_depth": "tier2_3", "mapped_share": 40.5}
+    supplier.get("/supplier/section/mapping")
+    stale = supplier.version(supplier.last.get_data(as_text=True))
+    assert supplier.save("mapping", dict(base, tiers=[row])).status_code == 303
+    moved = dict(row, country="MY")
+    second = supplier.save("mapping", dict(base, tiers=[moved]), version=stale)
+    body = second.get_data(as_text=True)
+    text = htmllib.unescape(re.sub(r'name="mine" value="[^"]*"', "", body))
+    assert second.status_code == 409
+    q = supplier.site.q
+    assert re.findall(r'<h2 class="conflict-question">([^<]*)</h2>', text) == [
+        label(q, "tiers", "sv")]
+    assert "Kina" in text and "Malaysia" in text
+    assert ">CN<" not in text and ">MY<" not in text

@@ -57,10 +57,8 @@ MESSAGES: dict[str, dict[str, str]] = {
                    "en": "Write at most {max_length} characters."},
     "pattern": {"sv": "Svaret har inte rätt format.",
                 "en": "The answer is not in the expected format."},
-    "number": {"sv": "Skriv ett tal med decimalkomma och eventuellt mellanslag mellan "
-                     "tusental, till exempel 40,5 eller 1 500.",
-               "en": "Enter a number with a decimal point and, if you like, commas between "
-                     "thousands, such as 40.5 or 1,500."},
+    "number": {"sv": "Skriv ett tal, till exempel 12 eller 12,5.",
+               "en": "Enter a number, such as 12 or 12.5."},
     "integer": {"sv": "Skriv ett heltal.", "en": "Enter a whole number."},
     "min": {"sv": "Värdet får inte vara lägre än {min}.", "en": "The value must be {min} or more."},
     "max": {"sv": "Värdet får inte vara högre än {max}.", "en": "The value must be {max} or less."},

@@ -7,6 +7,8 @@ import secrets
 from pathlib import Path
 from typing import Any
 
+from .formats import DEFAULT_TIMEZONE, zone
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -40,6 +42,7 @@ def defaults() -> dict[str, Any]:
         "SMTP_TIMEOUT": 30.0,
         "REMIND_DAYS_BEFORE": 7,
         "REMIND_DAYS_AFTER": 3,
+        "TIMEZONE": DEFAULT_TIMEZONE,  # times on pages and in mail; stored times are UTC
     }
 
 
@@ -62,6 +65,7 @@ _FROM_ENV = {
     "KEDJEKOLL_SMTP_TIMEOUT": ("SMTP_TIMEOUT", float),
     "KEDJEKOLL_REMIND_DAYS_BEFORE": ("REMIND_DAYS_BEFORE", int),
     "KEDJEKOLL_REMIND_DAYS_AFTER": ("REMIND_DAYS_AFTER", int),
+    "KEDJEKOLL_TIMEZONE": ("TIMEZONE", str),
 }
 
 
@@ -80,6 +84,11 @@ def load(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
     config.update(overrides or {})
     if str(config.get("SMTP_SECURITY")).lower() not in ("none", "starttls", "ssl"):
         raise ConfigError("KEDJEKOLL_SMTP_SECURITY must be none, starttls or ssl.")
+    try:
+        zone(config.get("TIMEZONE"))
+    except ValueError:
+        raise ConfigError(f"KEDJEKOLL_TIMEZONE {config.get('TIMEZONE')!r} is not a time zone "
+                          "name such as Europe/Stockholm.") from None
     relaxed = config.get("DEBUG") or config.get("TESTING") or config.get("DEV")
     if relaxed:
         config["SESSION_COOKIE_SECURE"] = False

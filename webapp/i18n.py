@@ -9,6 +9,8 @@ from __future__ import annotations
 from flask import Flask, g, request, session
 from flask_babel import Babel
 
+from .formats import DEFAULT_TIMEZONE
+
 LANGUAGES = ("sv", "en")
 babel = Babel()
 
@@ -28,4 +30,6 @@ def select_locale() -> str:
 
 def init_i18n(app: Flask) -> None:
     app.config.setdefault("BABEL_DEFAULT_LOCALE", "sv")
+    # Flask-Babel's own helpers show times in the same zone as webapp.formats
+    app.config["BABEL_DEFAULT_TIMEZONE"] = str(app.config.get("TIMEZONE") or DEFAULT_TIMEZONE)
     babel.init_app(app, locale_selector=select_locale)

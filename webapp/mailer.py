@@ -17,6 +17,7 @@ import ssl
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from email import policy
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from typing import Any
@@ -33,6 +34,9 @@ from .store.responses import add_link
 log = logging.getLogger("kedjekoll.mail")
 SECURITY = ("none", "starttls", "ssl")
 DEFAULT_PORTS = {"none": 25, "starttls": 587, "ssl": 465}
+# Headers are folded only past SMTP's own limit: Python folds a subject of about 70
+# characters onto a line of its own, and readers then see it start with a space.
+MAIL_POLICY = policy.default.clone(max_line_length=998)
 
 
 @dataclass(frozen=True)
@@ -252,7 +256,7 @@ def _alive(connection: smtplib.SMTP) -> bool:
 
 
 def _email(settings: MailSettings, message: OutboxMessage, link: str) -> EmailMessage:
-    mail = EmailMessage()
+    mail = EmailMessage(policy=MAIL_POLICY)
     mail["From"] = settings.sender
     mail["To"] = ", ".join(message.recipients)
     mail["Subject"] = message.subject

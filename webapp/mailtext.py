@@ -13,11 +13,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from babel.dates import format_date
 from babel.support import Translations
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from .definitions.fields import text_in
+from .formats import date_text
 from .store.campaigns import BuyerContact
 from .store.models import Response
 from .store.outbox import LINK
@@ -63,12 +63,12 @@ class MailText:
             buyer=self.buyer, supplier=response.supplier.name, campaign=campaign.name,
             contract=campaign.contract.name if campaign.contract else None,
             title=text_in(q.title, language, "sv"),
-            deadline=format_date(campaign.deadline, "long", locale=language),
+            deadline=date_text(campaign.deadline, language),
             days_left=(campaign.deadline - today).days, step=step,
             clarification=response.status == CLARIFICATION,
             contact=BuyerContact.of(campaign) or self.contact, asked=asked,
-            deviation=deviation, deviation_deadline=format_date(
-                deviation.deadline, "long", locale=language) if deviation else None,
+            deviation=deviation, deviation_deadline=date_text(
+                deviation.deadline, language) if deviation else None,
             note=facts.pop("note", None))
         subject, _, body = text.partition("\n")
         body = body.strip("\n") + "\n"

@@ -1,17 +1,25 @@
 """Template helpers: questionnaire text in the chosen language, safe Markdown, and the
-filters that show answers (option labels, country and region names, dates, numbers)."""
+filters that show answers (option labels, country and region names, dates, numbers).
+
+Dates, times, numbers and sizes go through `webapp.formats`: one style per language,
+times in the configured zone. The filters keep Flask-Babel's names (`format_date`,
+`format_datetime`, `format_decimal`) and ignore a style argument, so no template can
+pick a second style."""
 
 from __future__ import annotations
 
+from datetime import date, datetime
+from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
 import nh3
-from flask import Flask, request, url_for
-from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from flask import Flask, current_app, request, url_for
+from flask_babel import get_locale
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
+from . import formats
 from .definitions.fields import text_in
 from .definitions.questions import OTHER
 from .forms.places import countries, country_name, region_name
@@ -37,6 +45,50 @@ def markdown_html(text: str) -> Markup:
 def current_language() -> str:
     lang = str(get_locale() or LANGUAGES[0])
     return lang if lang in LANGUAGES else LANGUAGES[0]
+
+
+def timezone() -> str:
+    """The zone times are shown in (KEDJEKOLL_TIMEZONE, Europe/Stockholm by default)."""
+    return str(current_app.config.get("TIMEZONE") or formats.DEFAULT_TIMEZONE)
+
+
+def local_today() -> date:
+    """Today where the buyer is: for deadlines and days left."""
+    return formats.today(timezone())
+
+
+def date_text(value: date | datetime | str | None, *_style: Any) -> str:
+    """A day in the reader's style ("22 dec. 2026"); a moment as its local day; a date
+    answer (ISO text) as a day, or as it was typed if it is not one."""
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value)
+        except ValueError:
+            return value
+    return "" if value is None else formats.date_text(value, current_language(), timezone())
+
+
+def datetime_text(value: datetime | None, *_style: Any) -> str:
+    """A moment in the reader's style and zone ("22 dec. 2026 14:44")."""
+    return "" if value is None else formats.datetime_text(value, current_language(),
+                                                          timezone())
+
+
+def time_text(value: datetime) -> str:
+    """The local clock time of a moment ("14:44")."""
+    return formats.time_text(value, current_language(), timezone())
+
+
+def number_text(value: Any, *_style: Any) -> str:
+    """A number in the reader's way ("40,5"); anything else as it is."""
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        return "" if value is None else str(value)
+    return formats.number_text(value, current_language())
+
+
+def size_text(size: int | float) -> str:
+    """A file size in the reader's way ("1,5 MB")."""
+    return formats.size_text(size, current_language())
 
 
 def option_label(value: Any, question: Any) -> str:
@@ -80,9 +132,11 @@ def init_rendering(app: Flask) -> None:
         "option_label": option_label,
         "country_name": lambda code: country_name(code, current_language()),
         "region_name": region_name,
-        "format_date": format_date,
-        "format_datetime": format_datetime,
-        "format_decimal": format_decimal,
+        "format_date": date_text,
+        "format_datetime": datetime_text,
+        "format_time": time_text,
+        "format_decimal": number_text,
+        "format_size": size_text,
         "country_options": country_options,
     }
     app.jinja_env.filters.update(filters)

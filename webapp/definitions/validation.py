@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 
 import pycountry
 
+from ..formats import date_text, number_text
 from .expressions import holds, is_answered
 from .fields import text_in
 from .models import Questionnaire
@@ -123,8 +124,7 @@ class AnswerError:
         code = "required_cell" if self.code == "required" and self.row is not None \
             else self.code
         template = MESSAGES.get(code, MESSAGES["type"])
-        params = {k: text_in(v, lang, q.default_language) if isinstance(v, dict) else v
-                  for k, v in self.params.items()}
+        params = {k: _shown(v, lang, q.default_language) for k, v in self.params.items()}
         return template.get(lang, template["en"]).format(**params)
 
     def place(self, q: Questionnaire, lang: str) -> str | None:
@@ -235,9 +235,9 @@ def _check(question: AnswerBase, value: Any, other: Any, full: bool, today: date
         if question.integer and value != int(value):
             return error("integer")
         if question.min is not None and value < question.min:
-            return error("min", min=_number(question.min))
+            return error("min", min=question.min)
         if question.max is not None and value > question.max:
-            return error("max", max=_number(question.max))
+            return error("max", max=question.max)
         return []
     if isinstance(question, DateQuestion):
         parsed = _date(value)
@@ -245,9 +245,9 @@ def _check(question: AnswerBase, value: Any, other: Any, full: bool, today: date
             return error("date")
         low, high = _bound(question.min, today), _bound(question.max, today)
         if low is not None and parsed < low:
-            return error("min_date", min=low.isoformat())
+            return error("min_date", min=low)
         if high is not None and parsed > high:
-            return error("max_date", max=high.isoformat())
+            return error("max_date", max=high)
         return []
     if isinstance(question, ChoiceQuestion | YesNoQuestion):
         if not isinstance(value, str) or value not in question.option_values():
@@ -324,8 +324,17 @@ def _table(question: TableQuestion, value: Any, full: bool, today: date,
     return errors
 
 
-def _number(value: float) -> str:
-    return str(int(value)) if value == int(value) else str(value)
+def _shown(value: Any, lang: str, default_language: str) -> Any:
+    """A message parameter in the reader's language: text, a number, a day."""
+    if isinstance(value, dict):
+        return text_in(value, lang, default_language)
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return number_text(value, lang)
+    if isinstance(value, date):
+        return date_text(value, lang)
+    return value
 
 
 def _date(value: Any) -> date | None:

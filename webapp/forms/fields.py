@@ -8,8 +8,7 @@ user typed (`raw_data`), so a page shown again after an error loses nothing.
 
 from __future__ import annotations
 
-import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from wtforms import (
@@ -27,6 +26,7 @@ from wtforms.form import Form
 
 from ..definitions.fields import text_in
 from ..definitions.questions import OTHER, AnswerBase, QuestionBase, TableQuestion
+from ..formats import number_input, parse_number
 from .places import countries
 
 OTHER_SUFFIX = "__other"
@@ -74,27 +74,50 @@ class TextareaAdapter(Adapter):
         return {question.id: TextAreaField()}
 
 
+class NumberField(StringField):
+    """A number typed and shown the reader's way: "40,5" in Swedish, "40.5" in English.
+
+    The form is filled with the stored number and shows it with the language's
+    decimal sign; what was typed is shown again as typed (also when it is not a
+    number), so a page shown after an error loses nothing.
+    """
+
+    def __init__(self, *args: Any, lang: str = "sv", **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.lang = lang
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return self.raw_data[0]
+        if isinstance(self.data, int | float | Decimal) and not isinstance(self.data, bool):
+            return number_input(self.data, self.lang)
+        return self.data or ""
+
+
 class NumberAdapter(Adapter):
     macro = "number"
 
+    def fields(self, question, lang):
+        return {question.id: NumberField(lang=lang)}
+
     def read(self, form, question):
-        raw = form[question.id].data
+        field = form[question.id]
+        raw = field.data
+        if isinstance(raw, int | float) and not isinstance(raw, bool):
+            return raw  # not posted: the stored number
         if not isinstance(raw, str) or not raw.strip():
             return None
-        cleaned = re.sub(r"[\s\u00a0]", "", raw).replace(",", ".").replace("−", "-")
         try:
-            number = Decimal(cleaned)
-        except InvalidOperation:
+            number = parse_number(raw, getattr(field, "lang", "sv"))
+        except ValueError:
             raise Conversion("number") from None
-        if not number.is_finite():
-            raise Conversion("number")
-        return int(number) if number == number.to_integral_value() and "." not in cleaned \
-            else float(number)
+        return int(number) if number == number.to_integral_value() and \
+            number.as_tuple().exponent == 0 else float(number)
 
     def data(self, question, value, answers):
         if isinstance(value, float) and value.is_integer():
             value = int(value)
-        return {question.id: "" if value is None else str(value)}
+        return {question.id: value}
 
 
 class DateAdapter(Adapter):

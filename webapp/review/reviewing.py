@@ -12,7 +12,6 @@ be saved is shown again with everything typed still in it.
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
 from typing import Any
 
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
@@ -26,7 +25,7 @@ from ..database import db
 from ..definitions.fields import text_in
 from ..definitions.rounds import changed_questions
 from ..definitions.scoring import visibility
-from ..rendering import current_language
+from ..rendering import current_language, local_today
 from ..store import reviews, verdicts
 from ..store.action_plans import MAX_NOTE, deviations_of
 from ..store.action_plans import summary as plan_summary
@@ -141,7 +140,7 @@ def render_review(response: Response, *, typed: Any = None, plan_form: Any = Non
         plan_open=response.status == ACTION_PLAN,
         max_note=MAX_NOTE,
         plan_form=plan_form,
-        today=date.today(),
+        today=local_today(),
         **context,
     ), status
 

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("supplier", __name__, template_folder="templates")
 
-from . import action_plan, routes, submitting  # noqa: E402,F401  (registers the views)
+from . import action_plan, conflicts, routes, submitting  # noqa: E402,F401  (registers the views)

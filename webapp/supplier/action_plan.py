@@ -8,7 +8,6 @@ again with the note as typed.
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
@@ -16,6 +15,7 @@ from flask_babel import gettext as _
 
 from ..access import audience
 from ..database import db
+from ..rendering import local_today
 from ..store import action_plans
 from ..store.files import attach, store_bytes
 from ..store.status import LABELS
@@ -42,7 +42,7 @@ def _page(errors: dict[int, str] | None = None, typed: dict[int, str] | None = N
         plan_open=response.status == action_plans.ACTION_PLAN,
         status_label=LABELS[response.status],
         attachments=attachments_of(db(), response),
-        today=date.today(),
+        today=local_today(),
         errors=errors or {},
         typed=typed or {},
         accept=", ".join(f".{t}" for t in EVIDENCE_TYPES),

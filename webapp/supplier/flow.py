@@ -18,13 +18,14 @@ from werkzeug.datastructures import FileStorage
 from ..definitions import Questionnaire, Section
 from ..definitions.expressions import is_answered
 from ..definitions.questions import FileQuestion, TableQuestion
+from ..definitions.rounds import changed_questions
 from ..definitions.scoring import visibility
 from ..definitions.validation import AnswerError, validate
 from ..forms.fields import KEEP_SUFFIX
 from ..forms.sections import SectionForm, read_answers
 from ..store.files import attach, store_bytes
 from ..store.models import Attachment, Response
-from ..store.responses import draft_answers, save_draft
+from ..store.responses import DraftConflict, draft_answers, save_draft
 from .uploads import UploadRefused, check_upload, message
 
 NOT_STARTED, IN_PROGRESS, COMPLETE, HAS_ERRORS = ("not_started", "in_progress", "complete",
@@ -94,6 +95,22 @@ def attachments_of(session: Session, response: Response) -> dict[str, Attachment
     return {str(a.id): a for a in rows}
 
 
+class SectionConflict(Exception):
+    """Another window saved the draft since this page was loaded, and answers differ."""
+
+    def __init__(self, answers: dict[str, Any], version: int, changed: list[str]):
+        self.answers = answers  # what this window posted, its new uploads included
+        self.version = version  # the draft's version now
+        self.changed = changed  # the ids of the questions whose answers differ
+        super().__init__(f"{len(changed)} answers differ from draft version {version}")
+
+
+def unsaved_changes(q: Questionnaire, mine: dict[str, Any], saved: dict[str, Any]
+                    ) -> list[str]:
+    """The questions this window answers otherwise than the saved draft (only its own)."""
+    return changed_questions(q, mine, {k: saved.get(k) for k in mine})
+
+
 @dataclass
 class SaveOutcome:
     answers: dict[str, Any]  # what the form held, as answers
@@ -110,13 +127,22 @@ def save_section(session: Session, response: Response, q: Questionnaire, section
 
     Each accepted upload is attached at once and put in the form's list of kept files,
     so that it is listed (and saved with the next save) even if the page comes back
-    with errors or a conflict: a file is never dropped silently.
+    with errors or a conflict: a file is never dropped silently. Raises SectionConflict
+    when another window saved other answers meanwhile; a conflict in which every answer
+    is the same is no conflict and is saved.
     """
     stored: list[str] = []
     upload_errors = _store_uploads(session, response, section, form, files, actor, lang,
                                    editable, stored)
     answers, problems = read_answers(form, section, editable)
-    saved = save_draft(session, response, answers, expected_version, actor)
+    try:
+        saved = save_draft(session, response, answers, expected_version, actor)
+    except DraftConflict as conflict:
+        changed = unsaved_changes(q, answers, draft_answers(session, response))
+        if changed:
+            raise SectionConflict(answers, conflict.current_version, changed) from conflict
+        # every answer here is already saved as it is: saving again loses nothing
+        saved = save_draft(session, response, answers, conflict.current_version, actor)
     unreadable = {p.field for p in problems}  # (letters in a number) not also "missing"
     errors = problems + [e for e in saved.errors
                          if not (e.code == "required" and e.field in unreadable)]

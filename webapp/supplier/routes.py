@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 from flask import (
@@ -18,7 +17,7 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import format_datetime, get_locale
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -28,14 +27,14 @@ from ..definitions.expressions import is_answered
 from ..definitions.scoring import visibility
 from ..forms.places import regions
 from ..forms.sections import blank_rows, place_errors, section_form
+from ..rendering import local_today, time_text
 from ..store.action_plans import deviations_of
 from ..store.action_plans import summary as plan_summary
 from ..store.clarifications import REPLY_FILE_MB, REPLY_FILE_TYPES, replies_of
 from ..store.files import file_path
-from ..store.models import Attachment, Response
+from ..store.models import Attachment, Response, utcnow
 from ..store.notices import new_link_requested
 from ..store.responses import (
-    DraftConflict,
     NotEditable,
     end_sessions,
     link_by_token,
@@ -46,7 +45,9 @@ from ..store.responses import (
 from ..store.reviews import clarification_requests, files_asked
 from ..store.status import CLARIFICATION, EDITABLE, LABELS
 from . import bp
+from .conflicts import conflict_page
 from .flow import (
+    SectionConflict,
     attachments_of,
     current_answers,
     incomplete_rows,
@@ -111,7 +112,7 @@ def start():
     q = questionnaire_of(response)
     answers = current_answers(db(), response)
     campaign = response.campaign
-    days_left = (campaign.deadline - date.today()).days
+    days_left = (campaign.deadline - local_today()).days
     return render_template(
         "supplier/start.html", q=q, response=response, campaign=campaign,
         states=section_states(q, answers), days_left=days_left,
@@ -159,8 +160,8 @@ def section(section_id: str):
     try:
         outcome = save_section(session, response, q, section, form, request.files.to_dict(
             flat=False), editable, expected, _actor(), lang)
-    except DraftConflict as conflict:
-        return _conflict(q, section, form, answers, conflict, editable)
+    except SectionConflict as conflict:
+        return conflict_page(q, section, conflict)
     except NotEditable as exc:
         flash(str(exc), "error")
         return redirect(url_for("supplier.section", section_id=section_id), 303)
@@ -227,11 +228,10 @@ def _autosave() -> bool:
 
 
 def _now_label() -> str:
-    return format_datetime(format="HH:mm")
+    return time_text(utcnow())
 
 
-def _render_section(q, section, form, answers, readonly, editable, summary=None, status=200,
-                    conflict=None):
+def _render_section(q, section, form, answers, readonly, editable, summary=None, status=200):
     seen = visibility(q, answers)
     requests_ = clarification_requests(db(), g.response)
     states = section_states(q, answers)
@@ -242,18 +242,11 @@ def _render_section(q, section, form, answers, readonly, editable, summary=None,
         "supplier/section.html", q=q, section=section, form=form, seen=seen,
         readonly=readonly, editable=editable, summary=summary or [], requests=requests_,
         attachments=attachments_of(db(), g.response), states=states, index=index,
-        conflict=conflict, others=seen.answers,
+        others=seen.answers,
         replies=replies_of(db(), g.response) if clarifying else {},
         files_asked=files_asked(db(), g.response) if clarifying else set(),
         typed=request.form if request.method == "POST" else {},
         reply_types=REPLY_FILE_TYPES, reply_mb=REPLY_FILE_MB), status
-
-
-def _conflict(q, section, form, answers, conflict: DraftConflict, editable):
-    """Both versions shown; saving again keeps the supplier's own version deliberately."""
-    form.draft_version.data = str(conflict.current_version)
-    return _render_section(q, section, form, answers, False, editable, status=409,
-                           conflict=conflict.theirs)
 
 
 @bp.get("/supplier/receipt/<int:round_number>")

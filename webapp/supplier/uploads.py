@@ -11,6 +11,8 @@ from __future__ import annotations
 import zipfile
 from typing import BinaryIO
 
+from ..formats import size_text
+
 MEDIA_TYPES = {
     "pdf": "application/pdf",
     "png": "image/png",
@@ -58,7 +60,7 @@ def check_upload(filename: str, stream: BinaryIO, accept: list[str], max_bytes: 
     if size == 0:
         raise UploadRefused("upload_empty")
     if size > max_bytes:
-        raise UploadRefused("upload_size", size=round(max_bytes / 1024 / 1024, 1))
+        raise UploadRefused("upload_size", size=max_bytes)
     head = stream.read(8192)
     stream.seek(0)
     if not _content_matches(ext, head, stream):
@@ -108,8 +110,8 @@ MESSAGES = {
     "upload_type": {"sv": "Filtypen är inte tillåten här. Tillåtna typer: {types}.",
                     "en": "That file type is not allowed here. Allowed types: {types}."},
     "upload_empty": {"sv": "Filen är tom.", "en": "The file is empty."},
-    "upload_size": {"sv": "Filen är för stor. Största tillåtna storlek är {size} MB.",
-                    "en": "The file is too large. The largest allowed size is {size} MB."},
+    "upload_size": {"sv": "Filen är för stor. Största tillåtna storlek är {size}.",
+                    "en": "The file is too large. The largest allowed size is {size}."},
     "upload_content": {"sv": "Filen ser inte ut att vara en {type}-fil.",
                        "en": "The file does not look like a {type} file."},
     "upload_unpacked": {"sv": "Filen packas upp till för mycket data.",
@@ -119,4 +121,7 @@ MESSAGES = {
 
 def message(refused: UploadRefused, lang: str) -> str:
     template = MESSAGES[refused.code]
-    return template.get(lang, template["en"]).format(**refused.params)
+    params = dict(refused.params)
+    if "size" in params:
+        params["size"] = size_text(params["size"], lang)
+    return template.get(lang, template["en"]).format(**params)

@@ -21,7 +21,7 @@ from .problems import PathProblem, Problem
 from .scoring import ScoreResult
 from .structure import from_pydantic
 from .trial import InputError, answer_errors, grade_errors, score_answers
-from .yamlsource import SourceMap, YamlError, load, place_problem
+from .yamlsource import YamlError, load, placed_problems
 
 CASES_SUFFIXES = (".cases.yaml", ".cases.yml")
 # structure codes of the questionnaire checker -> the case file's own
@@ -119,20 +119,21 @@ def check_cases_text(text: str, file: str, questionnaire: Questionnaire | None,
         found = [PathProblem(_STRUCTURE.get(p.code, "C702" if p.code.startswith("S")
                                             else p.code), p.message, p.path, p.offset, p.at_key)
                  for p in found]
-        return _placed(found, smap, file), 0
+        return placed_problems(found, smap, file), 0
     if questionnaire_file is None:
         name = Path(file).name
         stem = next(name[:-len(s)] for s in CASES_SUFFIXES if name.endswith(s))
-        return _placed([PathProblem("C703", f"no questionnaire {stem}.yaml beside this case "
-                                    "file", ("questionnaire",))], smap, file), len(cases.cases)
+        missing = PathProblem("C703", f"no questionnaire {stem}.yaml beside this case file",
+                              ("questionnaire",))
+        return placed_problems([missing], smap, file), len(cases.cases)
     if questionnaire is None:
         return [], len(cases.cases)
     if cases.questionnaire != questionnaire.id:
-        return _placed([PathProblem(
+        return placed_problems([PathProblem(
             "C703", f"these cases are for questionnaire '{cases.questionnaire}', but "
             f"{questionnaire_file} is '{questionnaire.id}'", ("questionnaire",))], smap,
             file), len(cases.cases)
-    return _placed(run_cases(questionnaire, cases), smap, file), len(cases.cases)
+    return placed_problems(run_cases(questionnaire, cases), smap, file), len(cases.cases)
 
 
 def check_cases_file(path: Path, questionnaire: Questionnaire | None,
@@ -233,11 +234,3 @@ def _unmet(case: Case, at: DataPath, result: ScoreResult) -> list[PathProblem]:
 
 def _figure(value: Any) -> str:
     return "null" if value is None else str(value)
-
-
-def _placed(found: list[PathProblem], smap: SourceMap, file: str) -> list[Problem]:
-    problems = []
-    for item in found:
-        line, col = place_problem(item, smap)
-        problems.append(Problem(line, col, item.code, item.message, file))
-    return sorted(set(problems))

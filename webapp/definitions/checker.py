@@ -20,7 +20,7 @@ from .models import Questionnaire
 from .problems import DefinitionError, PathProblem, Problem
 from .recovery import recover
 from .structure import from_pydantic
-from .yamlsource import SourceMap, YamlError, load, place_problem
+from .yamlsource import YamlError, load, placed_problems
 
 
 @dataclass(frozen=True)
@@ -61,9 +61,9 @@ def check_text(text: str, file: str = "<text>") -> CheckResult:
             found += [p for p in semantic_problems(recovered.questionnaire,
                                                    frozenset(recovered.unknown))
                       if recovered.keeps(p.path, p.code)]
-        return CheckResult(file, None, _placed(found, smap, file))
+        return CheckResult(file, None, placed_problems(found, smap, file))
     found = semantic_problems(questionnaire)
-    return CheckResult(file, None if found else questionnaire, _placed(found, smap, file))
+    return CheckResult(file, None if found else questionnaire, placed_problems(found, smap, file))
 
 
 def check_file(path: str | Path) -> CheckResult:
@@ -82,14 +82,6 @@ def load_file(path: str | Path) -> Questionnaire:
     if result.questionnaire is None:
         raise DefinitionError(result.file, result.problems)
     return result.questionnaire
-
-
-def _placed(found: list[PathProblem], smap: SourceMap, file: str) -> list[Problem]:
-    problems = []
-    for item in found:
-        line, col = place_problem(item, smap)
-        problems.append(Problem(line, col, item.code, item.message, file))
-    return sorted(set(problems))
 
 
 def _unique(found: list[PathProblem]) -> list[PathProblem]:

@@ -32,7 +32,7 @@ from yaml.reader import Reader
 from yaml.resolver import Resolver
 from yaml.scanner import Scanner
 
-from .problems import Path, PathProblem
+from .problems import Path, PathProblem, Problem
 
 _INT = re.compile(r"[-+]?(0|[1-9][0-9]*)")
 _FLOAT = re.compile(r"[-+]?(0|[1-9][0-9]*)(\.[0-9]+([eE][-+]?[0-9]+)?|[eE][-+]?[0-9]+)")
@@ -251,3 +251,12 @@ def raw_offset(place: Place, offset: int) -> int:
             position += 1
         produced += 1
     return position
+
+
+def placed_problems(found: list[PathProblem], smap: SourceMap, file: str) -> list[Problem]:
+    """Problems found on loaded data, each at its line and column in `file`, sorted."""
+    problems = []
+    for item in found:
+        line, col = place_problem(item, smap)
+        problems.append(Problem(line, col, item.code, item.message, file))
+    return sorted(set(problems))

@@ -177,8 +177,13 @@ def test_decisions_and_deviations_each_send_one_mail_in_the_contacts_language(wo
     world.act(0, move("closed", "Stängd på nytt."))  # closed again: a new event
     assert world.send().sent == 1 and "Stängd på nytt." in body(smtp.messages[-1])
     assert world.send().sent == 0 and len(smtp.messages) == 5
+    world.act(0, lambda session, response, reviewer: action_plans.close_action_plan(
+        session, response, reviewer))  # every deviation closed: the response is accepted
+    assert world.send().sent == 1 and world.send().sent == 0
+    assert subject(smtp.messages[-1]) == "Era svar är godkända"
+    assert recipients(smtp.messages[-1]) == sorted([world.registered[0], NAMED])
     keys = [row.dedupe_key for row in world.rows()]
-    assert len(keys) == len(set(keys)) == 5
+    assert len(keys) == len(set(keys)) == 6
     from tests.conftest import signed_in
 
     outbox = signed_in(world.app, "admin").get("/staff/outbox?lang=sv")

@@ -204,6 +204,7 @@ def close_action_plan(session: Session, response: Response, actor: StaffUser) ->
     if open_items:
         raise ValueError(f"{len(open_items)} deviations are not closed yet")
     transition(session, response, ACCEPTED, actor.email)
+    notices.plan_closed(session, response, actor.email)
 
 
 __all__ = ["DEVIATION_STATUSES", "SEVERITIES", "NoteTooLong", "PlanClosed", "PlanSummary",

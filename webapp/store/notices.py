@@ -63,6 +63,17 @@ def decision_made(session: Session, response: Response, review: Review, actor: s
                            f"decision:{response.id}:{review.round}", compose, actor)
 
 
+def plan_closed(session: Session, response: Response, actor: str) -> OutboxMessage | None:
+    """Every deviation was closed and the reviewer closed the plan: the response is
+    accepted, which the supplier hears as a decision (once per round)."""
+    compose = _composer(session)
+    if compose is None:
+        return None
+    return outbox.queue_to(session, response, outbox.DECISION, "accepted",
+                           f"decision:{response.id}:{response.round}:plan-closed", compose,
+                           actor)
+
+
 def deviation_added(session: Session, response: Response, deviation: Deviation, actor: str
                     ) -> OutboxMessage | None:
     compose = _composer(session)

@@ -131,6 +131,28 @@ def test_a_clarification_request_mails_the_registered_and_the_named_contact_once
         assert reviews.files_asked(session, response) == {question.id}
 
 
+def test_contacts_of_one_supplier_each_read_the_mail_in_their_own_language(world, smtp):
+    """A Swedish and an English contact at one supplier: one mail each, in their own
+    language; the address named in the form goes with the first contact's mail."""
+    from webapp.store.models import Contact
+
+    with unit_of_work(world.factory) as session:
+        response = session.get(Response, world.ids[0])
+        session.add(Contact(supplier_id=response.supplier_id, name="Sam Lee",
+                            email="sam@leverantor.example", language="en"))
+    question = rubric_question(world.q)
+    world.act(0, lambda session, response, reviewer: (
+        reviews.start_review(session, response, reviewer),
+        reviews.request_clarification(session, response, {question.id: "Bifoga revisionen."},
+                                      reviewer)))
+    assert world.send().sent == 2 and world.send().sent == 0
+    by_language = {m["Content-Language"]: m for m in smtp.messages}
+    assert recipients(by_language["sv"]) == sorted([world.registered[0], NAMED])
+    assert recipients(by_language["en"]) == ["sam@leverantor.example"]
+    assert subject(by_language["en"]) == "Please clarify some answers"
+    assert all(world.opens(link_token(m)) for m in smtp.messages)
+
+
 def test_decisions_and_deviations_each_send_one_mail_in_the_contacts_language(world, smtp):
     def accept(session, response, reviewer):
         reviews.start_review(session, response, reviewer)

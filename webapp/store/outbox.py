@@ -187,14 +187,36 @@ def queue_to(session: Session, response: Response, kind: str, step: str | None, 
 def _queue(session: Session, response: Response, kind: str, step: str | None, key: str,
            compose: Compose, actor: str, today: date, recipients: list[str] | None = None,
            facts: dict[str, Any] | None = None) -> OutboxMessage | None:
+    """One message per language among the recipients: each registered contact reads the
+    mail in their own language, addresses named in the form in the first contact's."""
+    groups = _by_language(session, response, recipients)
+    queued = [_queue_one(session, response, kind, step, key if i == 0 else f"{key}:{lang}",
+                         compose, actor, today, addresses, lang, facts)
+              for i, (lang, addresses) in enumerate(groups.items())]
+    return next((m for m in queued if m is not None), None)
+
+
+def _by_language(session: Session, response: Response, recipients: list[str] | None
+                 ) -> dict[str, list[str]]:
+    contacts = response.supplier.contacts
+    first = contacts[0].language if contacts and contacts[0].language in ("sv", "en") \
+        else "sv"
     addresses = recipients if recipients is not None else recipients_of(session, response)
+    spoken = {c.email.lower(): c.language for c in contacts
+              if c.email and c.language in ("sv", "en")}
+    groups: dict[str, list[str]] = {}
+    for address in addresses:
+        groups.setdefault(spoken.get(address.lower(), first), []).append(address)
+    return dict(sorted(groups.items(), key=lambda item: item[0] != first))
+
+
+def _queue_one(session: Session, response: Response, kind: str, step: str | None, key: str,
+               compose: Compose, actor: str, today: date, addresses: list[str],
+               language: str, facts: dict[str, Any] | None) -> OutboxMessage | None:
     if not addresses:
         return None
     if session.scalar(select(OutboxMessage.id).where(OutboxMessage.dedupe_key == key)):
         return None
-    contacts = response.supplier.contacts
-    language = contacts[0].language if contacts and contacts[0].language in ("sv", "en") \
-        else "sv"
     subject, body = compose(response, kind, step, language, today, **(facts or {}))
     if LINK not in body:
         raise ValueError(f"a {kind} mail must contain {LINK}")

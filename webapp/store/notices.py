@@ -2,7 +2,7 @@
 
 Each event is queued in the outbox once (its `dedupe_key` names the event: the round a
 clarification was asked or a decision made in, the deviation, the report that closed
-it), in the first registered contact's language, to the supplier's contacts: the
+it), to the supplier's contacts, each in their own language (store.outbox): the
 registered ones and those the supplier named in the form. The link is minted when the
 mail is sent (webapp.mailer), so no token is stored.
 

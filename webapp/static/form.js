@@ -39,10 +39,33 @@
   var saved = {};
   try { saved = JSON.parse(form.getAttribute("data-answers") || "{}"); } catch (e) { saved = {}; }
 
+  /* A number typed in the reader's way, read as the server reads it (formats.parse_number):
+     spaces group thousands; with both signs the last is the decimal sign; a lone comma
+     before three digits groups thousands in English; a lone point before three digits is
+     ambiguous in Swedish and left as text, so the server names the problem. */
   function numberOf(text) {
-    var cleaned = String(text).replace(/[\s\u00a0]/g, "").replace(",", ".").replace("\u2212", "-");
-    if (cleaned === "" || isNaN(Number(cleaned))) return text === "" ? null : text;
-    return Number(cleaned);
+    var raw = String(text);
+    var cleaned = raw.trim().replace(/[\s\u00a0\u202f']/g, "").replace("\u2212", "-");
+    if (cleaned === "") return text === "" ? null : text;
+    var english = (document.documentElement.lang || "sv").slice(0, 2) === "en";
+    var signs = cleaned.replace(/[^,.]/g, "");
+    var number;
+    if (!signs) {
+      number = cleaned;
+    } else if (signs.indexOf(",") >= 0 && signs.indexOf(".") >= 0) {
+      number = cleaned.lastIndexOf(".") > cleaned.lastIndexOf(",") ?
+        cleaned.split(",").join("") : cleaned.split(".").join("").replace(",", ".");
+    } else if (signs.length > 1) {
+      number = cleaned.split(signs[0]).join("");
+    } else {
+      var parts = cleaned.split(signs);
+      var whole = parts[0].replace(/^[+-]/, "");
+      var three = /^\d{3}$/.test(parts[1]) && whole !== "" && whole !== "0";
+      if (three && signs === "," && english) number = parts.join("");
+      else if (three && signs === "." && !english) return raw;
+      else number = cleaned.replace(",", ".");
+    }
+    return isNaN(Number(number)) ? raw : Number(number);
   }
 
   function valueOf(container, name, type) {

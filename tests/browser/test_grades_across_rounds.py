@@ -43,9 +43,17 @@ def test_round_2_keeps_the_grades_of_unchanged_answers(browser, live, masks):
         add_user(session, "omgang@region.example", "Olle Granskare", "reviewer", "test",
                  STAFF_PASSWORD)
     seen = visibility(masks, answers)
-    kept, asked = [x for x in masks.answerable() if x.rubric and x.type == "textarea"
-                   and x.show_if is None and x.id in seen.questions][:2]
-    low = min(level.points for level in masks.rubrics[kept.rubric].levels)
+    candidates = [x for x in masks.answerable() if x.rubric and x.type == "textarea"
+                  and x.show_if is None and x.id in seen.questions]
+
+    def lowest(question) -> float:
+        return min(level.points for level in masks.rubrics[question.rubric].levels)
+
+    # the kept grade must move the score, so that the test can see it counted
+    kept = next(x for x in candidates if score(masks, answers, {x.id: lowest(x)}).total
+                != score(masks, answers, {}).total)
+    asked = next(x for x in candidates if x is not kept)
+    low = lowest(kept)
     top = max(level.points for level in masks.rubrics[asked.rubric].levels)
 
     staff = browser.new_context(locale="sv-SE", viewport={"width": 1280, "height": 900})

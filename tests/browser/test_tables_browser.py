@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, SHIPPED
 from webapp.definitions import load_file
 from webapp.definitions.examples import example_answers
 from webapp.definitions.questions import TableQuestion
@@ -25,7 +25,6 @@ from webapp.store.db import unit_of_work
 from webapp.store.models import Response
 from webapp.store.responses import save_draft
 
-SHIPPED = sorted((ROOT / "questionnaires").glob("*.yaml"))
 WIDTHS = {"desktop": (1280, 900), "phone": (390, 844)}
 SHOTS = Path("/tmp/kedjekoll-table-shots")
 CONTROL_ROLES = {"textbox", "combobox", "listbox", "checkbox", "radio", "button",

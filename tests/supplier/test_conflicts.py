@@ -112,7 +112,8 @@ def test_a_draft_saved_again_meanwhile_asks_anew(supplier):
 
 
 def test_a_table_that_differs_shows_country_names_and_numbers_in_words(supplier):
-    row = {"tier": 1, "company": "Hubei Anxin Medical", "country": "CN"}
+    row = {"tier": 1, "process_step": "assembly", "company": "Hubei Anxin Medical",
+           "country": "CN"}
     base = {"mapping_depth": "tier2_3", "mapped_share": 40.5}
     supplier.get("/supplier/section/mapping")
     stale = supplier.version(supplier.last.get_data(as_text=True))

@@ -6,6 +6,7 @@ bp = Blueprint("review", __name__, template_folder="templates", url_prefix="/sta
 
 from . import (  # noqa: E402,F401  (registers the views)
     action_plan,
+    audit,
     campaigns,
     exports,
     outbox,

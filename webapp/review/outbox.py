@@ -2,7 +2,9 @@
 
 The outbox page lists what is waiting, what failed (with the error) and what was sent,
 and never a link: links are minted only when a mail leaves. "Send now" sends over SMTP;
-without an SMTP server it refuses, so that links are never printed into a server log.
+without an SMTP server the page says what to configure and the button is off (a post
+is refused all the same), so that links are never printed into a server log. Each
+message shows its kind in words beside its subject, and its plain text on request.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from ..mailer import MailSettings, send_pending
 from ..store import outbox
 from ..store.models import Response
 from . import bp
+from .audit_words import mail_kind
 
 STATES = (outbox.WAITING, outbox.FAILED, outbox.SENT)
 
@@ -31,7 +34,8 @@ def outbox_page():
     state = request.args.get("state") if request.args.get("state") in STATES else None
     return render_template(
         "review/outbox.html", rows=outbox.messages(db(), state), counts=outbox.counts(db()),
-        state=state, states=STATES, state_of=outbox.state_of, settings=_settings())
+        state=state, states=STATES, state_of=outbox.state_of, settings=_settings(),
+        mail_kind=mail_kind)
 
 
 @bp.post("/outbox/send")
@@ -40,8 +44,9 @@ def outbox_send():
     """Send every pending mail now, over SMTP."""
     settings = _settings()
     if settings.printing:
-        flash(_("No SMTP server is configured (KEDJEKOLL_SMTP_HOST), so nothing was sent. "
-                "On the server, `kedjekoll outbox send` prints the messages with their links."),
+        flash(_("No SMTP server is configured (KEDJEKOLL_SMTP_HOST is not set), so nothing "
+                "was sent. Set it and restart Kedjekoll; until then the command "
+                "kedjekoll outbox send on the server prints the messages with their links."),
               "error")
         return redirect(url_for("review.outbox_page"), 303)
     report = send_pending(db(), settings, current_user.email)

@@ -1,4 +1,4 @@
-"""Staff pages: tracking every campaign, reviewing a response, evidence and the audit log."""
+"""Staff pages: tracking every campaign, and downloading evidence (the audit log: audit.py)."""
 
 from __future__ import annotations
 
@@ -6,13 +6,12 @@ from pathlib import Path
 
 from flask import abort, current_app, render_template, request, send_file
 from flask_login import current_user
-from sqlalchemy import func, select
 
 from ..access import audience
 from ..database import db
 from ..store.audit import record
 from ..store.files import file_path
-from ..store.models import Attachment, AuditEvent, Campaign
+from ..store.models import Attachment, Campaign
 from ..store.status import LABELS, STATUSES
 from ..store.tracking import SORTS, by_contract, campaign_lines, count_lines, overview
 from ..store.versions import definition
@@ -66,42 +65,6 @@ def campaign(campaign_id: int):
         labels=LABELS,
         ratings={r.id: r.label for r in q.ratings},
         overridden=overridden(db(), (line.response_id for line in lines)),
-    )
-
-
-PAGE_SIZE = 100
-
-
-@bp.get("/audit")
-@audience("admin")
-def audit_log():
-    """The audit trail, newest first, a page at a time; filtered by action if asked."""
-
-    action = request.args.get("action", "").strip()[:60]
-    page = max(1, request.args.get("page", 1, type=int) or 1)
-    query = select(AuditEvent)
-    counter = select(func.count()).select_from(AuditEvent)
-    if action:
-        query = query.where(AuditEvent.action == action)
-        counter = counter.where(AuditEvent.action == action)
-    total = db().scalar(counter)
-    page = min(page, max(1, -(-total // PAGE_SIZE)))  # past the last page: the last one
-    events = (
-        db()
-        .scalars(
-            query.order_by(AuditEvent.id.desc()).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
-        )
-        .all()
-    )
-    actions = db().scalars(select(AuditEvent.action).distinct().order_by(AuditEvent.action))
-    return render_template(
-        "review/audit.html",
-        events=events,
-        page=page,
-        action=action,
-        actions=list(actions),
-        total=total,
-        size=PAGE_SIZE,
     )
 
 

@@ -107,7 +107,7 @@ def test_an_action_without_words_is_shown_by_its_code(demo_app, admin):
         session.add(AuditEvent(actor="admin@region.example", action="user.disabled",
                                object_type="staff_user", object_id=1, details={"by": "test"}))
     html = page(admin, "action=user.disabled")
-    assert matched(html) == 1 and "<td>user.disabled</td>" in html
+    assert matched(html) == 1 and '<td data-label="Händelse">user.disabled</td>' in html
     assert action_name("user.disabled", "en") == "user.disabled"
 
 
@@ -118,7 +118,7 @@ def test_events_read_as_words_with_readable_details_and_links(demo_app, admin):
     with sessions(demo_app)() as session:
         deviation = session.scalars(select(Deviation)).first()
     html = page(admin, "action=deviation.added")
-    assert "Avvikelse tillagd" in html and "<td>deviation.added</td>" not in html
+    assert "Avvikelse tillagd" in html and ">deviation.added</td>" not in html
     assert f'href="/staff/responses/{deviation.response_id}#dev-{deviation.id}"' in html
     assert "<dt>Allvarlighetsgrad</dt>" in html and "<dt>Sista dag</dt>" in html
     assert re.search(r"<dd>\d{1,2} [a-zé]+\.? 20\d\d</dd>", html)  # "15 jan. 2027"

@@ -148,7 +148,11 @@ def init_rendering(app: Flask) -> None:
 
 
 def language_url(code: str) -> str:
-    """This page in another language; never a URL that holds an invitation token."""
+    """This page in another language, with its query (a filtered list stays filtered);
+    never a URL that holds an invitation token."""
     if request.endpoint in (None, "supplier.invitation") or request.method != "GET":
         return url_for("supplier.start", lang=code)
-    return url_for(request.endpoint, **(request.view_args or {}), lang=code)
+    path = request.view_args or {}
+    kept = {k: v for k, v in request.args.items() if k != "lang" and k not in path
+            and k != "endpoint" and not k.startswith("_")}
+    return url_for(request.endpoint, **path, **kept, lang=code)

@@ -320,3 +320,11 @@ def test_the_csv_neutralises_formulas_and_is_audited(demo_app, admin):
     html = page(admin, "action=audit.exported")
     assert "Händelseloggen exporterad" in html and "<dt>Filter</dt>" in html
     assert "Händelse: Status ändrad" in html
+
+
+def test_the_other_language_keeps_the_filters(demo_app, admin):
+    html = unescape(page(admin, "action=graded&from=2025-01-01"))
+    switch = re.search(r'<a href="([^"]+)" lang="en"', html).group(1)
+    assert "action=graded" in switch and "from=2025-01-01" in switch and "lang=en" in switch
+    odd = admin.get("/staff/audit?endpoint=x&_external=1&_anchor=y&action=graded")
+    assert odd.status_code == 200

@@ -211,7 +211,7 @@ def test_decisions_and_deviations_each_send_one_mail_in_the_contacts_language(wo
     outbox = signed_in(world.app, "admin").get("/staff/outbox?lang=sv")
     page = outbox.get_data(as_text=True)
     assert outbox.status_code == 200
-    assert "Beslut (godkänd)" in page and "Avvikelse (stängd)" in page
+    assert "Beslut, godkänd" in page and "Avvikelse, stängd" in page
 
 
 def test_reminders_go_to_the_contacts_named_in_the_form_too(tmp_path, masks, smtp):

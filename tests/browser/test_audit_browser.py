@@ -95,6 +95,18 @@ def test_filter_the_log_by_campaign_action_and_day_then_download_it(browser, liv
     assert page.evaluate("document.documentElement.scrollWidth") <= 1280
     assert _violations(axe, page) == []
     _shot(page, "audit-en-1280")
+    # keyboard only: type to choose an action, Tab to "Show", Enter
+    page.goto(f"{live.url}/staff/audit?lang=sv")
+    page.focus("#f-action")
+    page.keyboard.type("E-post lagd")
+    for _ in range(6):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.textContent.trim()") == "Visa":
+            break
+    page.keyboard.press("Enter")
+    page.wait_for_url("**action=mail.queued**")
+    assert set(page.locator("table.audit tbody tr td:nth-child(3)").all_inner_texts()) == {
+        "E-post lagd i utkorgen"}
     page.goto(f"{live.url}/staff/audit?lang=en&from=yesterday")
     assert "Write the day as YYYY-MM-DD" in page.content()
     assert _violations(axe, page) == []

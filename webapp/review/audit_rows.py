@@ -18,6 +18,7 @@ from ..formats import date_text, number_text
 from ..store.audit_log import Names, supplier_of_actor
 from ..store.models import AuditEvent
 from .audit_words import (
+    CHANGE_PAIR,
     DATE_KEYS,
     Words,
     action_name,
@@ -113,8 +114,8 @@ class Reader:
         name = self.names.staff.get(uid)
         if name is None:
             return Ref(f"#{uid} {UNKNOWN.in_(self.lang)}")
-        # the accounts page, once there is one (no link otherwise)
-        return Ref(name, self.link("review.accounts", {}, None))
+        # the person's account page (auth.account, with account administration)
+        return Ref(name, self.link("auth.account", {"user_id": uid}, None))
 
     def questionnaire_version(self, vid: int) -> Ref:
         found = self.names.versions.get(vid)
@@ -129,6 +130,11 @@ class Reader:
         text = mail_kind(str(details.get("kind") or ""), details.get("step"), self.lang) \
             if details.get("kind") else object_name("outbox_message", self.lang)
         return Ref(text, self.link("review.outbox_page", {}, None))
+
+    def mail(self, mid: int) -> Ref:
+        """A queued mail (an id in the details): the outbox, where it is listed."""
+        return Ref(f"{object_name('outbox_message', self.lang)} #{mid}",
+                   self.link("review.outbox_page", {}, None))
 
     # -- one event
 
@@ -162,7 +168,7 @@ class Reader:
     def details(self, event: AuditEvent) -> list[tuple[str, Ref]]:
         shown = []
         for key, value in (event.details or {}).items():
-            if (value is None and key not in ("old", "new")) or value == "" or value == []:
+            if (value is None and key not in CHANGE_PAIR) or value == "" or value == []:
                 continue
             shown.append((field_name(key, self.lang), self.value(event, key, value)))
         return shown
@@ -227,4 +233,4 @@ OBJECT_TYPES = frozenset({"response", "campaign", "supplier", "attachment", "dev
 CHANGE_KEYS = frozenset({"name", "country"})
 #: detail keys whose value is the id of an object
 ID_KEYS = {"response": "response", "campaign": "campaign", "supplier": "supplier",
-           "file": "attachment"}
+           "file": "attachment", "mail": "mail"}

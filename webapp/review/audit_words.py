@@ -65,6 +65,10 @@ ACTIONS: dict[str, Words] = {
                                  "Set-password link created"),
     "staff.password_set": Words("Lösenord valt", "Password set"),
     "staff.signed_out": Words("Utloggad överallt", "Signed out everywhere"),
+    "user.role_changed": Words("Roll ändrad", "Role changed"),
+    "user.disabled": Words("Konto avstängt", "Account deactivated"),
+    "user.enabled": Words("Konto återaktiverat", "Account reactivated"),
+    "user.reset_sent": Words("Länk för nytt lösenord skickad", "Password reset sent"),
     "audit.exported": Words("Händelseloggen exporterad", "Audit log exported"),
 }
 
@@ -128,6 +132,10 @@ FIELDS: dict[str, Words] = {
     "to": Words("Till och med", "To"),
     "actor": Words("Vem", "Who"),
     "action": Words("Händelse", "Action"),
+    "before": Words("Före", "Before"),
+    "after": Words("Efter", "After"),
+    "via": Words("Sätt", "Way"),
+    "mail": Words("E-post", "Mail"),
 }
 
 #: the mails of the outbox: kind, and the occasion (step) within a kind
@@ -138,6 +146,8 @@ MAIL_KINDS: dict[str, Words] = {
     "decision": Words("Beslut", "Decision"),
     "deviation": Words("Avvikelse", "Deviation"),
     "new_link": Words("Ny länk på begäran", "New link asked for"),
+    "staff_invite": Words("Inbjudan till personal", "Staff invitation"),
+    "staff_reset": Words("Länk för nytt lösenord", "Password link"),
 }
 MAIL_STEPS: dict[str, Words] = {
     "before": Words("före sista dagen", "before the deadline"),
@@ -153,7 +163,8 @@ MAIL_STEPS: dict[str, Words] = {
 
 #: named sets of codes a detail value may be one of
 VOCABULARIES: dict[str, dict[str, Words]] = {
-    "status": {code: Words(w["sv"], w["en"]) for code, w in STATUS_LABELS.items()},
+    "status": {code: Words(w["sv"], w["en"]) for code, w in STATUS_LABELS.items()}
+    | {"deactivated": Words("Kontot avstängt", "Account deactivated")},
     "deviation_status": {"open": Words("Öppen", "Open"),
                          "in_progress": Words("Påbörjad", "In progress"),
                          "closed": Words("Stängd", "Closed")},
@@ -167,6 +178,8 @@ VOCABULARIES: dict[str, dict[str, Words]] = {
                  "withdrawn": Words("återkallad", "withdrawn")},
     "role": {"admin": Words("Administratör", "Administrator"),
              "reviewer": Words("Granskare", "Reviewer")},
+    "via": {"mail": Words("via e-post", "by mail"),
+            "link": Words("länk utskriven på servern", "link printed on the server")},
     "export": {"responses.csv": Words("Svar (CSV)", "Responses (CSV)"),
                "tables.csv": Words("Tabeller (CSV)", "Tables (CSV)"),
                "xlsx": Words("Excel (XLSX)", "Excel (XLSX)"),
@@ -176,13 +189,15 @@ VOCABULARIES: dict[str, dict[str, Words]] = {
 #: detail key -> the vocabulary its value comes from
 KEY_VOCABULARY: dict[str, str] = {
     "kind": "mail_kind", "step": "mail_step", "delivery": "delivery", "severity": "severity",
-    "role": "role", "format": "export", "status": "status",
+    "role": "role", "format": "export", "status": "status", "via": "via",
 }
 #: "old" and "new" mean different things per action
 OLD_NEW_VOCABULARY: dict[str, str] = {
     "status": "status", "deviation.updated": "deviation_status",
-    "deviation.reported": "deviation_status",
+    "deviation.reported": "deviation_status", "user.role_changed": "role",
 }
+#: the keys of a change from one value to another
+CHANGE_PAIR = frozenset({"old", "new", "before", "after"})
 #: detail keys whose value is a day written YYYY-MM-DD
 DATE_KEYS = frozenset({"deadline"})
 
@@ -205,7 +220,7 @@ def field_name(key: str, lang: str) -> str:
 
 def vocabulary_of(action: str, key: str) -> dict[str, Words] | None:
     """The words a detail value is one of, if its key (for this action) has them."""
-    name = OLD_NEW_VOCABULARY.get(action) if key in ("old", "new") else KEY_VOCABULARY.get(key)
+    name = OLD_NEW_VOCABULARY.get(action) if key in CHANGE_PAIR else KEY_VOCABULARY.get(key)
     return VOCABULARIES.get(name) if name else None
 
 

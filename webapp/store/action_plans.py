@@ -9,7 +9,7 @@ plan is closed (the response accepted) once every deviation is closed. Every cha
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date
+from datetime import UTC, date, datetime
 from typing import Literal
 
 from sqlalchemy import select
@@ -45,12 +45,16 @@ def is_overdue(deviation: Deviation, today: date | None = None) -> bool:
     return deviation.status != "closed" and deviation.deadline < (today or _today())
 
 
+def local_day(moment: datetime) -> date:
+    """The server's local date of a stored moment (naive ones are UTC)."""
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone().date()
+
+
 def closed_late(deviation: Deviation) -> bool:
+    """Closed on a day after its deadline (the stored day, as tracking counts it in SQL)."""
     if deviation.closed_at is None:
         return False
-    closed = deviation.closed_at
-    closed = closed if closed.tzinfo else closed.replace(tzinfo=UTC)
-    return closed.astimezone().date() > deviation.deadline
+    return (deviation.closed_on or local_day(deviation.closed_at)) > deviation.deadline
 
 
 def traffic_light(deviations: list[Deviation], today: date | None = None) -> Light:
@@ -179,8 +183,9 @@ def set_status(session: Session, response: Response, deviation_id: int, status: 
     deviation.updated_at = utcnow()
     if status == "closed" and old != "closed":
         deviation.closed_at = utcnow()
+        deviation.closed_on = local_day(deviation.closed_at)
     elif status != "closed":
-        deviation.closed_at = None
+        deviation.closed_at = deviation.closed_on = None
     report = DeviationReport(by_supplier=False, author=actor.email, status=status, note=note)
     deviation.reports.append(report)
     session.flush()

@@ -158,7 +158,9 @@ class Response(Base):
 
     __tablename__ = "response"
     __table_args__ = (UniqueConstraint("campaign_id", "supplier_id"),
-                      Index("ix_response_campaign_status", "campaign_id", "status"))
+                      # The tracking figures of a campaign read this index alone (tracking.py).
+                      Index("ix_response_campaign_figures", "campaign_id", "status", "rating",
+                            "red_flags", "amber_flags"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id", ondelete="CASCADE"))
@@ -361,10 +363,13 @@ class Deviation(Base):
     """An item of a corrective action plan."""
 
     __tablename__ = "deviation"
+    # A plan's traffic light, counted in SQL from this index alone (tracking.py); it
+    # serves every lookup by response_id too.
+    __table_args__ = (Index("ix_deviation_light", "response_id", "status", "deadline",
+                            "closed_on"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    response_id: Mapped[int] = mapped_column(ForeignKey("response.id", ondelete="CASCADE"),
-                                             index=True)
+    response_id: Mapped[int] = mapped_column(ForeignKey("response.id", ondelete="CASCADE"))
     severity: Mapped[str] = mapped_column(String(10))  # minor | major | critical
     description: Mapped[str] = mapped_column(Text)
     owner: Mapped[str] = mapped_column(String(200))
@@ -373,6 +378,7 @@ class Deviation(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column()
+    closed_on: Mapped[date | None] = mapped_column(Date)  # local date of closed_at
 
     reports: Mapped[list[DeviationReport]] = relationship(
         back_populates="deviation", cascade="all, delete-orphan",

@@ -148,33 +148,35 @@ def fill(session, q, responses: int, tag: str) -> int:
         verdict_columns = ((verdict.score, verdict.provisional, verdict.rating,
                             result.red_flags, result.amber_flags, record) if answered
                            else (None, False, None, 0, 0, None))
+        planned = status == "action_plan"  # the plan below: one open past its deadline
         response_rows.append((rid, campaign.id, first_supplier + i, status, 1, 0, 0, now,
                               now, now if answered else None,
                               reviewer.id if status != "submitted" and answered else None,
-                              *verdict_columns))
+                              *verdict_columns, 3 if planned else 0,
+                              (today - timedelta(days=3)).isoformat() if planned else None,
+                              planned))
         if answered:
             submissions.append((rid, 1, f"KK-{tag}-{rid}", f"{tag}-{rid}", now, "0" * 64,
                                 answers, record, verdict.score, verdict.rating,
                                 result.red_flags, result.amber_flags))
         if status == "action_plan":
-            for severity, state, deadline, closed_on in (
-                    ("major", "open", today - timedelta(days=3), None),
-                    ("minor", "in_progress", today + timedelta(days=30), None),
-                    ("critical", "closed", today - timedelta(days=20),
-                     today - timedelta(days=10))):
+            for severity, state, deadline in (
+                    ("major", "open", today - timedelta(days=3)),
+                    ("minor", "in_progress", today + timedelta(days=30)),
+                    ("critical", "closed", today - timedelta(days=20))):
                 deviations.append((rid, severity, "Avvikelse", "Inköp", deadline.isoformat(),
-                                   state, now, now, now if closed_on else None,
-                                   closed_on.isoformat() if closed_on else None))
+                                   state, now, now, now if state == "closed" else None))
     _bulk(session, "response", response_rows,
           ("id", "campaign_id", "supplier_id", "status", "round", "draft_version",
            "session_epoch", "invited_at", "last_saved_at", "submitted_at", "reviewer_id",
-           "score", "provisional", "rating", "red_flags", "amber_flags", "verdict"))
+           "score", "provisional", "rating", "red_flags", "amber_flags", "verdict",
+           "plan_items", "plan_due", "plan_late"))
     _bulk(session, "submission", submissions,
           ("response_id", "round", "receipt", "client_submission_id", "submitted_at",
            "content_hash", "answers", "score", "total", "rating", "red_flags", "amber_flags"))
     _bulk(session, "deviation", deviations,
           ("response_id", "severity", "description", "owner", "deadline", "status",
-           "created_at", "updated_at", "closed_at", "closed_on"))
+           "created_at", "updated_at", "closed_at"))
     return campaign.id
 
 

@@ -53,7 +53,7 @@ def campaign(campaign_id: int):
     sort = request.args.get("sort") if request.args.get("sort") in SORTS else "supplier"
     descending = request.args.get("order") == "desc"
     q = definition(found.questionnaire_version)
-    figures = campaign_figures(db(), found, plans=False)
+    figures = campaign_figures(db(), found)
     total = count_lines(figures, status)
     pages = max(1, -(-total // CAMPAIGN_PAGE))
     page = min(max(1, request.args.get("page", 1, type=int) or 1), pages)

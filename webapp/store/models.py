@@ -160,7 +160,7 @@ class Response(Base):
     __table_args__ = (UniqueConstraint("campaign_id", "supplier_id"),
                       # The tracking figures of a campaign read this index alone (tracking.py).
                       Index("ix_response_campaign_figures", "campaign_id", "status", "rating",
-                            "red_flags", "amber_flags"))
+                            "red_flags", "amber_flags", "plan_items", "plan_late", "plan_due"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id", ondelete="CASCADE"))
@@ -183,6 +183,11 @@ class Response(Base):
     red_flags: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     amber_flags: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     verdict: Mapped[dict[str, Any] | None] = mapped_column(JSONValue)
+    # The action plan's facts its traffic light is read from, stored by
+    # store/action_plans.py whenever a deviation is added or changes status.
+    plan_items: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    plan_due: Mapped[date | None] = mapped_column(Date)  # earliest deadline not yet closed
+    plan_late: Mapped[bool] = mapped_column(default=False, server_default="0")  # closed late
 
     campaign: Mapped[Campaign] = relationship()
     supplier: Mapped[Supplier] = relationship()
@@ -363,13 +368,10 @@ class Deviation(Base):
     """An item of a corrective action plan."""
 
     __tablename__ = "deviation"
-    # A plan's traffic light, counted in SQL from this index alone (tracking.py); it
-    # serves every lookup by response_id too.
-    __table_args__ = (Index("ix_deviation_light", "response_id", "status", "deadline",
-                            "closed_on"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    response_id: Mapped[int] = mapped_column(ForeignKey("response.id", ondelete="CASCADE"))
+    response_id: Mapped[int] = mapped_column(ForeignKey("response.id", ondelete="CASCADE"),
+                                             index=True)
     severity: Mapped[str] = mapped_column(String(10))  # minor | major | critical
     description: Mapped[str] = mapped_column(Text)
     owner: Mapped[str] = mapped_column(String(200))
@@ -378,7 +380,6 @@ class Deviation(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column()
-    closed_on: Mapped[date | None] = mapped_column(Date)  # local date of closed_at
 
     reports: Mapped[list[DeviationReport]] = relationship(
         back_populates="deviation", cascade="all, delete-orphan",

@@ -2,25 +2,25 @@
 
 The one source of every count staff see: the overview (per campaign and per framework
 agreement), the header of a campaign page and its rows all come from the functions here.
-Each is a fixed number of SQL aggregates, filtered to the campaign asked for, so a page
-costs the same number of queries with 500 responses or 50,000 and the counting happens
-in the database (over the index ix_response_campaign_figures), never row by row in Python.
+Each is one SQL query, filtered to the campaign asked for, so a page costs the same
+number of queries with 500 responses or 50,000, and the counting happens in the
+database over the index ix_response_campaign_figures, never row by row in Python.
 Scores, ratings and flag counts are the verdict stored on each response
-(store/verdicts.py), the same figures the review page and the exports show.
+(store/verdicts.py), the same figures the review page and the exports show; a plan's
+traffic light is read from the plan's facts stored on it (store/action_plans.py).
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from .models import Campaign, Contract, Deviation, Response, StaffUser, Supplier
+from .models import Campaign, Contract, Response, StaffUser, Supplier
 from .status import ANSWERED, is_overdue
 
 
@@ -40,58 +40,43 @@ class CampaignLine:
     plans: Counter = field(default_factory=Counter)  # action plans by traffic light
 
 
-# A plan's light is its worst deviation's (action_plans.traffic_light, counted in SQL):
-# not fixed in time is red, still being handled is yellow, all fixed in time is green.
-LIGHTS = ("green", "yellow", "red")
+def plan_light(items: int, due: date | None, late: bool, today: date) -> str | None:
+    """A plan's traffic light from the columns action_plans.store_plan keeps on the
+    response (the same as action_plans.traffic_light of its deviations), None for no
+    plan: red when a deviation is not fixed in time, yellow while any is being handled,
+    green when all were fixed in time."""
+    if not items:
+        return None
+    if late or (due is not None and due < today):
+        return "red"
+    return "yellow" if due is not None else "green"
 
 
-def _plan_levels(today: date, *where: ColumnElement[bool]):
-    """Per response with deviations (of the responses `where` picks): its level into LIGHTS.
-
-    Grouped by the deviation's response, read from the index ix_deviation_light alone.
-    """
-    open_ = Deviation.status != "closed"
-    level = case((and_(open_, Deviation.deadline < today), 2),
-                 (Deviation.closed_on > Deviation.deadline, 2),
-                 (open_, 1), else_=0)
-    picked = () if not where else (
-        Deviation.response_id.in_(select(Response.id).where(*where)),)
-    return (select(Deviation.response_id, func.max(level).label("level"))
-            .where(*picked).group_by(Deviation.response_id).subquery())
-
-
-def plan_lights(session: Session, response_ids: Collection[int],
-                today: date | None = None) -> dict[int, str]:
-    """{response id: traffic light} for those of the given responses with deviations."""
-    if not response_ids:
-        return {}
-    levels = _plan_levels(today or date.today(), Response.id.in_(list(response_ids)))
-    return {rid: LIGHTS[level] for rid, level in
-            session.execute(select(levels.c.response_id, levels.c.level))}
-
-
-def _figures(session: Session, campaign_id: int | None, today: date | None,
-             plans: bool = True) -> dict[int, CampaignLine]:
-    """Every campaign's line, or one campaign's: two aggregate queries (one without plans).
+def _figures(session: Session, campaign_id: int | None,
+             today: date | None) -> dict[int, CampaignLine]:
+    """Every campaign's line, or one campaign's: one aggregate query.
 
     The counts are grouped in the order of ix_response_campaign_figures, so the database
-    reads that index alone, in order; the groups (a handful per campaign) are summed here.
+    reads that index alone, in order, filtered to the campaign when one is asked for;
+    the groups (a handful per campaign) are summed here.
     """
     today = today or date.today()
-    mine = () if campaign_id is None else (Response.campaign_id == campaign_id,)
     keys = (Response.campaign_id, Response.status, Response.rating, Response.red_flags,
-            Response.amber_flags)
-    counts = select(*keys, func.count().label("n")).where(*mine).group_by(*keys).subquery()
+            Response.amber_flags, Response.plan_items, Response.plan_late, Response.plan_due)
+    counts = select(*keys, func.count().label("n")).group_by(*keys)
+    if campaign_id is not None:
+        counts = counts.where(Response.campaign_id == campaign_id)
+    counted = counts.subquery()
     query = (select(Campaign.id, Campaign.name, Contract.name, Campaign.deadline,
-                    counts.c.status, counts.c.rating, counts.c.red_flags,
-                    counts.c.amber_flags, counts.c.n)
+                    *(counted.c[key.key] for key in keys[1:]), counted.c.n)
              .outerjoin(Contract, Contract.id == Campaign.contract_id)
-             .outerjoin(counts, counts.c.campaign_id == Campaign.id)
+             .outerjoin(counted, counted.c.campaign_id == Campaign.id)
              .order_by(Campaign.deadline.desc(), Campaign.id))
     if campaign_id is not None:
         query = query.where(Campaign.id == campaign_id)
     lines: dict[int, CampaignLine] = {}
-    for cid, name, contract, deadline, status, rating, red, amber, n in session.execute(query):
+    for (cid, name, contract, deadline, status, rating, red, amber, items, late, due,
+         n) in session.execute(query):
         line = lines.setdefault(cid, CampaignLine(cid, name, contract or "", deadline))
         if status is None:
             continue
@@ -103,15 +88,9 @@ def _figures(session: Session, campaign_id: int | None, today: date | None,
             line.ratings[rating] += n
         line.red += n if red else 0
         line.amber += n if amber else 0
-    if not plans:
-        return lines
-    levels = _plan_levels(today, *mine)
-    for cid, level, n in session.execute(
-            select(Response.campaign_id, levels.c.level, func.count())
-            .join(levels, levels.c.response_id == Response.id)
-            .group_by(Response.campaign_id, levels.c.level)):
-        if cid in lines:
-            lines[cid].plans[LIGHTS[level]] += n
+        light = plan_light(items, due, late, today)
+        if light:
+            line.plans[light] += n
     return lines
 
 
@@ -120,14 +99,10 @@ def overview(session: Session, today: date | None = None) -> list[CampaignLine]:
     return list(_figures(session, None, today).values())
 
 
-def campaign_figures(session: Session, campaign: Campaign, today: date | None = None,
-                     plans: bool = True) -> CampaignLine:
-    """The same line for one campaign, counted over that campaign's responses only.
-
-    `plans=False` leaves the action plans uncounted (`plans` empty): the campaign page
-    shows each supplier's light instead, and spares a query.
-    """
-    return _figures(session, campaign.id, today, plans)[campaign.id]
+def campaign_figures(session: Session, campaign: Campaign,
+                     today: date | None = None) -> CampaignLine:
+    """The same line for one campaign, counted over that campaign's responses only."""
+    return _figures(session, campaign.id, today)[campaign.id]
 
 
 def by_contract(lines: list[CampaignLine]) -> dict[str, CampaignLine]:
@@ -188,16 +163,15 @@ def campaign_lines(session: Session, campaign: Campaign, status: str | None = No
     query = (select(Response.id, Supplier.name, Response.status, Response.last_saved_at,
                     Response.invited_at, Response.submitted_at, Response.score,
                     Response.rating, Response.red_flags, Response.amber_flags,
-                    StaffUser.name)
+                    StaffUser.name, Response.plan_items, Response.plan_due,
+                    Response.plan_late)
              .join(Supplier, Supplier.id == Response.supplier_id)
              .outerjoin(StaffUser, StaffUser.id == Response.reviewer_id)
              .where(Response.id.in_(page)).order_by(*ordering))
-    lines = [SupplierLine(rid, supplier, state, saved or invited, submitted, total, rating,
-                          red or 0, amber or 0, reviewer,
-                          is_overdue(state, campaign.deadline, today))
-             for (rid, supplier, state, saved, invited, submitted, total, rating, red, amber,
-                  reviewer) in session.execute(query)]
-    lights = plan_lights(session, [line.response_id for line in lines], today)
-    for line in lines:
-        line.plan = lights.get(line.response_id)
-    return lines
+    today = today or date.today()
+    return [SupplierLine(rid, supplier, state, saved or invited, submitted, total, rating,
+                         red or 0, amber or 0, reviewer,
+                         is_overdue(state, campaign.deadline, today),
+                         plan_light(items, due, late, today))
+            for (rid, supplier, state, saved, invited, submitted, total, rating, red, amber,
+                 reviewer, items, due, late) in session.execute(query)]

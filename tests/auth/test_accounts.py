@@ -121,6 +121,8 @@ def test_role_change_is_audited_and_ends_admin_access_at_once(app, admin):
 
 def test_the_last_admin_can_be_neither_demoted_nor_deactivated(app, admin):
     [me] = rows(app, StaffUser)
+    page = admin.get(f"/staff/accounts/{me.id}").get_data(as_text=True)
+    assert "den enda aktiva administratören" in page and "Inaktivera Admin…" not in page
     demote = post(admin, f"/staff/accounts/{me.id}/role", {"role": "reviewer"},
                   page=f"/staff/accounts/{me.id}")
     assert demote.status_code == 422

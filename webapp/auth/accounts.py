@@ -28,6 +28,7 @@ from ..store.staff import (
     add_user,
     change_role,
     deactivate,
+    last_admin,
     queue_password_mail,
     reactivate,
 )
@@ -139,7 +140,7 @@ def _render_account(user: StaffUser, role_form: RoleForm, problem: str | None):
     return render_template(
         "auth/account.html", user=user, role_form=role_form, problem=problem,
         mail_waiting=waiting, language=_language(None), languages=LANGUAGES,
-        is_self=user.id == current_user.user.id,
+        is_self=user.id == current_user.user.id, last_admin=last_admin(db(), user),
     ), 422 if problem else 200
 
 

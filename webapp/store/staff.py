@@ -167,6 +167,15 @@ def accounts(session: Session) -> list[Account]:
     return [Account(user, user.id in waiting) for user in users]
 
 
+def last_admin(session: Session, user: StaffUser) -> bool:
+    """Whether `user` is the only active administrator (who must stay one)."""
+    if user.role != "admin" or not user.active:
+        return False
+    return session.scalar(select(StaffUser.id).where(
+        StaffUser.role == "admin", StaffUser.active.is_(True), StaffUser.id != user.id)
+        .limit(1)) is None
+
+
 def _keep_an_admin(session: Session, user: StaffUser) -> None:
     """Refuse to leave the system without an active administrator.
 

@@ -179,15 +179,16 @@ def last_admin(session: Session, user: StaffUser) -> bool:
 def _keep_an_admin(session: Session, user: StaffUser) -> None:
     """Refuse to leave the system without an active administrator.
 
-    The other active administrators' rows are locked (PostgreSQL), so two administrators
-    demoting each other at the same moment cannot both succeed.
+    Every active administrator's row is locked in id order (PostgreSQL), so two
+    administrators demoting each other at the same moment queue up instead of both
+    succeeding (or deadlocking): the second sees the first's change and is refused.
     """
     if user.role != "admin" or not user.active:
         return
-    others = session.scalars(select(StaffUser.id).where(
-        StaffUser.role == "admin", StaffUser.active.is_(True), StaffUser.id != user.id)
-        .with_for_update()).all()
-    if not others:
+    admins = session.scalars(select(StaffUser.id).where(
+        StaffUser.role == "admin", StaffUser.active.is_(True))
+        .order_by(StaffUser.id).with_for_update()).all()
+    if not [other for other in admins if other != user.id]:
         raise AccountError(f"{user.email} is the last active administrator", "last_admin")
 
 

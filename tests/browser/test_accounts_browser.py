@@ -167,3 +167,43 @@ def test_the_account_pages_pass_axe_and_fit_a_phone(browser, site, lang):
     no_violations(axe, page)
     shot(page, f"last-admin-{lang}-1280")
     context.close()
+
+
+def tab_to(page, selector: str, limit: int = 80) -> None:
+    """Press Tab until the element matching `selector` has the focus (keyboard only)."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("s => document.activeElement && document.activeElement.matches(s)",
+                         selector):
+            return
+    raise AssertionError(f"Tab never reached {selector}")
+
+
+def test_invite_and_deactivate_with_the_keyboard_only(browser, site):
+    context = browser.new_context(locale="sv-SE")
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    sign_in(page, site, "chef@region.example")
+    page.goto(f"{site}/staff/accounts")
+    tab_to(page, "#name")
+    page.keyboard.type("Olle Tangent")
+    tab_to(page, "#email")
+    page.keyboard.type("olle@region.example")
+    tab_to(page, "#role-reviewer")
+    page.keyboard.press("ArrowDown")  # the radio group: on to administrator
+    assert page.is_checked("#role-admin")
+    tab_to(page, "form.invite button[type=submit]")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{site}/staff/accounts")
+    assert "Olle Tangent är inbjuden" in page.inner_text(".flashes")
+    tab_to(page, "table a[href*='/staff/accounts/']:not([href$='/1'])")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("h1:has-text('Olle Tangent')")
+    assert "Administratör" in page.inner_text("dl")
+    tab_to(page, "a.button.secondary")
+    page.keyboard.press("Enter")
+    tab_to(page, "button.danger")
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".flashes")
+    assert "Olle Tangent är inaktiverad" in page.inner_text(".flashes")
+    context.close()

@@ -61,6 +61,7 @@ def test_an_invitation_mail_arrives_and_its_link_sets_the_password(app, smtp):
     admin = signed_in(app, "admin")
     post(admin, "/staff/accounts", {"name": "Sara Lind", "email": "sara@region.example",
                                     "role": "reviewer", "language": "sv"})
+    assert "Ingen SMTP-server" not in admin.get("/staff/accounts").get_data(as_text=True)
     outbox = admin.get("/staff/outbox").get_data(as_text=True)
     assert "Sara Lind" in outbox and "Inbjudan till personal" in outbox
     sent = post(admin, "/staff/outbox/send", page="/staff/outbox")

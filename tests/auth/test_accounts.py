@@ -60,6 +60,7 @@ def test_the_list_shows_each_person_with_role_state_and_last_sign_in(app, admin)
     assert "Invited, no password chosen yet" in page  # Ny has no password
     assert "(that is you)" in page and "Administrator" in page
     assert "at least one active administrator" in page
+    assert "No SMTP server is configured" in page and "kedjekoll user reset EMAIL" in page
 
 
 def test_invite_creates_an_account_and_queues_the_mail_in_the_chosen_language(app, admin):

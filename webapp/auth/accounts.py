@@ -91,6 +91,7 @@ def _render_list(form: InviteForm, problems: list[tuple[str, str]]):
     return render_template(
         "auth/accounts.html", form=form, problems=problems, messages=dict(problems),
         accounts=accounts(db()), languages=LANGUAGES,
+        printing=not current_app.config.get("SMTP_HOST"),
     ), 422 if problems else 200
 
 

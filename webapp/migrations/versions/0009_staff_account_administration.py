@@ -5,8 +5,8 @@ an outbox message now belongs either to a supplier's response or to a staff acco
 (its set-password link is minted when the mail leaves, like a supplier's link). The
 accounts page shows when each person last signed in.
 
-Revision ID: 0008
-Revises: 0007
+Revision ID: 0009
+Revises: 0008
 Create Date: 2026-12-01 18:30:00
 """
 
@@ -15,8 +15,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0008'
-down_revision = '0007'
+revision = '0009'
+down_revision = '0008'
 branch_labels = None
 depends_on = None
 

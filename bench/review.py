@@ -32,6 +32,10 @@ default options; SQLite counts in this process, so its work is in the CPU time):
     campaign page      50,000    7   142.9ms      0.80ms   178x
     50,000 vs 500: overview 2.3x the CPU time, campaign page 1.4x; statements 1.0x
 
+A second run (load average 8): overview 13.5 -> 14.6 -> 23.0 ms (1.7x), campaign page
+105.9 -> 110.1 -> 148.6 ms (1.4x). The overview's ratio moves between 1.7x and 2.3x
+with the machine's load.
+
 The statements are the same at every size (the overview: BEGIN, the signed-in user and
 one aggregate; the campaign page: BEGIN, the user, the campaign, its questionnaire, its
 figures, one page of rows and the reviewers' overrides on those rows). The campaign

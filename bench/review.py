@@ -1,39 +1,71 @@
-"""Benchmark: staff pages with thousands of responses, and a large CSV export.
+"""Benchmark: the staff pages at 500, 5,000 and 50,000 responses, and a large CSV export.
 
-Run: .venv/bin/python bench/review.py [--responses 5000] [--export 10000] [--repeat 10]
+Run: .venv/bin/python bench/review.py [--sizes 500,5000,50000] [--export 5000] [--repeat 10]
 
-In one process, on SQLite databases filled by bulk inserts (a 40-question questionnaire
-with a table; four in five responses submitted, some in review or decided):
+In one process, on SQLite databases filled by bulk inserts (executemany through the
+driver, JSON encoded once per variant): a 40-question questionnaire with a table; four
+in five responses submitted, some in review or decided, one in 25 with an action plan of
+three deviations (one past its deadline, one under way, one closed late); a reviewer on
+every response that has been looked at.
 
-* the staff overview `/staff/` and a campaign page `/staff/campaigns/<id>`, through
-  Flask's test client signed in as a reviewer: the median time per request against a
-  bare Flask route returning the same bytes, and the number of SQL statements per page,
-  with 500 and with `--responses` responses (the count must not change);
+* the staff overview `/staff/` and a campaign page `/staff/campaigns/<id>` (one page of
+  200 suppliers, sorted by name), through Flask's test client signed in as a reviewer,
+  as a user gets them: the median CPU time per request (time.process_time; SQLite runs
+  in this process, so the database's work is counted) against a bare Flask route
+  returning the same bytes, the two alternated request by request; and the number of
+  SQL statements per page. For each page it then prints the ratio of the largest size
+  to the smallest, for the CPU time and for the statements: the goal is flat, within 2x.
 * the CSV export of a campaign of `--export` responses (`store.exports.responses_csv`,
-  written to a file): time and peak memory (tracemalloc) against a baseline that reads
+  written to a file): CPU time and peak memory (tracemalloc) against a baseline that reads
   the same rows into a list and writes them with the csv module; the export's peak is
   also shown for a fifth of the rows, to show it stays flat.
+
+Measured on the shared 2-core development machine (1 December 2026, load average 13,
+default options; SQLite counts in this process, so its work is in the CPU time):
+
+    page            responses  SQL  CPU/page  bare route  ratio
+    overview              500    3    15.3ms      0.97ms    16x
+    campaign page         500    7    98.9ms      0.72ms   137x
+    overview            5,000    3    15.4ms      0.80ms    19x
+    campaign page       5,000    7   103.7ms      0.74ms   141x
+    overview           50,000    3    35.3ms      0.78ms    45x
+    campaign page      50,000    7   142.9ms      0.80ms   178x
+    50,000 vs 500: overview 2.3x the CPU time, campaign page 1.4x; statements 1.0x
+
+A second run (load average 8): overview 13.5 -> 14.6 -> 23.0 ms (1.7x), campaign page
+105.9 -> 110.1 -> 148.6 ms (1.4x). The overview's ratio moves between 1.7x and 2.3x
+with the machine's load.
+
+The statements are the same at every size (the overview: BEGIN, the signed-in user and
+one aggregate; the campaign page: BEGIN, the user, the campaign, its questionnaire, its
+figures, one page of rows and the reviewers' overrides on those rows). The campaign
+page is flat. The overview still grows: its one aggregate reads the index
+ix_response_campaign_figures entry by entry, about 0.4 microseconds each here (20 ms
+for 50,000); counting without reading them would need counts kept up to date on every
+write. Issue 11 found the overview, then a
+loop over every response in Python, at 110 ms for 5,000 responses and 1.16 s for 50,000.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import json
 import random
+import statistics
 import sys
 import tempfile
 import time
 import tracemalloc
-from datetime import UTC, date, datetime
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from flask import Flask
-from sqlalchemy import insert, select, update
+from sqlalchemy import func, select
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-
-from web import median_ms  # noqa: E402  (bench/web.py, beside this file)
 
 from tests.support.queries import count_statements  # noqa: E402
 from webapp import create_app  # noqa: E402
@@ -45,13 +77,17 @@ from webapp.store.models import (  # noqa: E402
     Campaign,
     Contract,
     Response,
+    StaffUser,
     Submission,
     Supplier,
 )
 from webapp.store.verdicts import RoundFacts, judge  # noqa: E402
 from webapp.store.versions import record_version  # noqa: E402
 
-STATUSES = ("submitted", "submitted", "in_review", "accepted", "invited")  # 4 in 5 answered
+# Four in five answered; one in 25 with an action plan.
+STATUSES = ("submitted", "submitted", "in_review", "accepted", "invited") * 5
+STATUSES = ("action_plan",) + STATUSES[1:]
+SIZES = (500, 5000, 50000)
 
 
 def questionnaire():
@@ -78,6 +114,19 @@ def questionnaire():
     return result.questionnaire
 
 
+def _bulk(session, table: str, rows: list[tuple], columns: tuple[str, ...]) -> None:
+    """Insert plain tuples through the driver's executemany, 5,000 at a time."""
+    sql = (f"INSERT INTO {table} ({', '.join(columns)}) "
+           f"VALUES ({', '.join('?' * len(columns))})")
+    connection = session.connection()
+    for start in range(0, len(rows), 5000):
+        connection.exec_driver_sql(sql, rows[start:start + 5000])
+
+
+def _next_id(session, column) -> int:
+    return (session.scalar(select(func.max(column))) or 0) + 1
+
+
 def fill(session, q, responses: int, tag: str) -> int:
     """A campaign of `responses` responses, by bulk inserts; returns its id."""
     rng = random.Random(1)
@@ -85,50 +134,77 @@ def fill(session, q, responses: int, tag: str) -> int:
     for _ in range(50):
         answers = example_answers(q, rng, files_for=lambda _q: [])
         verdict = judge(q, [RoundFacts(1, answers)])
-        variants.append((answers, verdict.record(), verdict))
+        record = json.dumps(verdict.record())
+        variants.append((json.dumps(answers), record, verdict))
     contract = Contract(name=f"Avtal {tag}", reference=f"B-{tag}", year=2026)
     campaign = Campaign(name=f"Kampanj {tag}", questionnaire_version=record_version(session, q),
                         contract=contract, deadline=date(2030, 1, 1))
-    session.add_all([contract, campaign])
+    reviewer = StaffUser(email=f"granskare-{tag}@region.example", name="Rita Granskare",
+                         role="reviewer", password_hash=None)
+    session.add_all([contract, campaign, reviewer])
     session.flush()
-    session.execute(insert(Supplier), [{"name": f"Leverantör {tag}-{i} AB", "country": "SE",
-                                        "org_number": f"{tag}-{i}"} for i in range(responses)])
-    supplier_ids = session.scalars(select(Supplier.id).where(
-        Supplier.org_number.like(f"{tag}-%")).order_by(Supplier.id)).all()
-    now = datetime.now(UTC)
-    session.execute(insert(Response), [
-        {"campaign_id": campaign.id, "supplier_id": sid,
-         "status": STATUSES[i % len(STATUSES)], "submitted_at": now, "last_saved_at": now}
-        for i, sid in enumerate(supplier_ids)])
-    rows = session.execute(select(Response.id, Response.status).where(
-        Response.campaign_id == campaign.id).order_by(Response.id)).all()
-    submissions, verdicts = [], []
-    for i, (rid, status) in enumerate(rows):
-        if status == "invited":
-            continue
+    now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+    first_supplier, first_response = _next_id(session, Supplier.id), _next_id(session, Response.id)
+    _bulk(session, "supplier", [(first_supplier + i, f"Leverantör {tag}-{i:06d} AB", "SE",
+                                 f"{tag}-{i}", now) for i in range(responses)],
+          ("id", "name", "country", "org_number", "created_at"))
+    response_rows, submissions, deviations = [], [], []
+    today = date.today()
+    for i in range(responses):
+        rid, status = first_response + i, STATUSES[i % len(STATUSES)]
+        answered = status != "invited"
         answers, record, verdict = variants[i % len(variants)]
         result = verdict.result
-        submissions.append({
-            "response_id": rid, "round": 1, "receipt": f"KK-{tag}-{rid}",
-            "client_submission_id": f"{tag}-{rid}", "submitted_at": now,
-            "content_hash": "0" * 64, "answers": answers, "score": record,
-            "total": verdict.score, "rating": verdict.rating, "red_flags": result.red_flags,
-            "amber_flags": result.amber_flags})
-        verdicts.append({"id": rid, "score": verdict.score, "provisional": verdict.provisional,
-                         "rating": verdict.rating, "red_flags": result.red_flags,
-                         "amber_flags": result.amber_flags, "verdict": record})
-    for start in range(0, len(submissions), 2000):
-        session.execute(insert(Submission), submissions[start:start + 2000])
-        session.execute(update(Response), verdicts[start:start + 2000])
+        verdict_columns = ((verdict.score, verdict.provisional, verdict.rating,
+                            result.red_flags, result.amber_flags, record) if answered
+                           else (None, False, None, 0, 0, None))
+        planned = status == "action_plan"  # the plan below: one open past its deadline
+        response_rows.append((rid, campaign.id, first_supplier + i, status, 1, 0, 0, now,
+                              now, now if answered else None,
+                              reviewer.id if status != "submitted" and answered else None,
+                              *verdict_columns, 3 if planned else 0,
+                              (today - timedelta(days=3)).isoformat() if planned else None,
+                              planned))
+        if answered:
+            submissions.append((rid, 1, f"KK-{tag}-{rid}", f"{tag}-{rid}", now, "0" * 64,
+                                answers, record, verdict.score, verdict.rating,
+                                result.red_flags, result.amber_flags))
+        if status == "action_plan":
+            for severity, state, deadline in (
+                    ("major", "open", today - timedelta(days=3)),
+                    ("minor", "in_progress", today + timedelta(days=30)),
+                    ("critical", "closed", today - timedelta(days=20))):
+                deviations.append((rid, severity, "Avvikelse", "Inköp", deadline.isoformat(),
+                                   state, now, now, now if state == "closed" else None))
+    _bulk(session, "response", response_rows,
+          ("id", "campaign_id", "supplier_id", "status", "round", "draft_version",
+           "session_epoch", "invited_at", "last_saved_at", "submitted_at", "reviewer_id",
+           "score", "provisional", "rating", "red_flags", "amber_flags", "verdict",
+           "plan_items", "plan_due", "plan_late"))
+    _bulk(session, "submission", submissions,
+          ("response_id", "round", "receipt", "client_submission_id", "submitted_at",
+           "content_hash", "answers", "score", "total", "rating", "red_flags", "amber_flags"))
+    _bulk(session, "deviation", deviations,
+          ("response_id", "severity", "description", "owner", "deadline", "status",
+           "created_at", "updated_at", "closed_at"))
     return campaign.id
 
 
-def statements(app, fn) -> int:
-    return count_statements(app.extensions["kedjekoll.engine"], fn)
+def cpu_ms(ours: Callable[[], object], bare: Callable[[], object],
+           repeat: int) -> tuple[float, float]:
+    """Median CPU milliseconds of `ours` and of `bare`, run alternately after a warm-up."""
+    ours(), bare()
+    times: dict[str, list[float]] = {"ours": [], "bare": []}
+    for _ in range(repeat):
+        for key, fn in (("ours", ours), ("bare", bare)):
+            start = time.process_time()
+            fn()
+            times[key].append(time.process_time() - start)
+    return statistics.median(times["ours"]) * 1000, statistics.median(times["bare"]) * 1000
 
 
 def pages(q, responses: int, repeat: int) -> list[tuple[str, int, float, float]]:
-    """(page, statements, ms, bare ms) for each staff page with `responses` responses."""
+    """(page, statements, CPU ms, bare CPU ms) for each staff page at `responses`."""
     from tests.conftest import signed_in
 
     folder = Path(tempfile.mkdtemp(prefix="kedjekoll-review-"))
@@ -137,11 +213,12 @@ def pages(q, responses: int, repeat: int) -> list[tuple[str, int, float, float]]
         campaign_id = fill(session, q, responses, "p")
     client = signed_in(app)
     results = []
-    for label, path in (("overview /staff/", "/staff/"),
+    for label, path in (("overview", "/staff/"),
                         ("campaign page", f"/staff/campaigns/{campaign_id}")):
         page = client.get(path)
         html = page.get_data()
         assert page.status_code == 200 and b"Kampanj p" in html, path
+        assert f">{responses}<".encode() in html, "the page counts every response"
         bare = Flask("bare")
         bare.add_url_rule("/", "same", lambda html=html: html)
         bare_client = bare.test_client()
@@ -149,9 +226,8 @@ def pages(q, responses: int, repeat: int) -> list[tuple[str, int, float, float]]
         def ours(path=path):
             assert client.get(path).status_code == 200
 
-        count = statements(app, ours)
-        results.append((label, count, median_ms(ours, repeat),
-                        median_ms(lambda c=bare_client: c.get("/"), repeat)))
+        count = count_statements(app.extensions["kedjekoll.engine"], ours)
+        results.append((label, count, *cpu_ms(ours, lambda c=bare_client: c.get("/"), repeat)))
     app.extensions["kedjekoll.engine"].dispose()
     return results
 
@@ -188,9 +264,9 @@ def export_figures(q, responses: int) -> dict[str, tuple[float, float]]:
 
     def measure(fn) -> tuple[float, float]:
         tracemalloc.start()
-        start = time.perf_counter()
+        start = time.process_time()
         fn()
-        elapsed = time.perf_counter() - start
+        elapsed = time.process_time() - start
         _current, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
         return elapsed, peak / 2**20
@@ -205,26 +281,37 @@ def export_figures(q, responses: int) -> dict[str, tuple[float, float]]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--responses", type=int, default=5000)
-    parser.add_argument("--export", type=int, default=10000)
+    parser.add_argument("--sizes", default=",".join(map(str, SIZES)),
+                        help="numbers of responses, comma-separated (default %(default)s)")
+    parser.add_argument("--export", type=int, default=5000)
     parser.add_argument("--repeat", type=int, default=10)
     args = parser.parse_args()
+    sizes = sorted(int(n) for n in args.sizes.split(","))
     q = questionnaire()
-    print(f"staff pages, {len(q.questions)} questions, SQLite, median of {args.repeat}")
-    print(f"{'page':18} {'responses':>9} {'SQL':>4} {'kedjekoll':>10} {'bare route':>11} "
-          f"{'ratio':>7}")
-    counts: dict[str, set[int]] = {}
-    for n in (500, args.responses):
+    print(f"staff pages, {len(q.questions)} questions, SQLite, median CPU time of "
+          f"{args.repeat}, alternated with a bare route returning the same bytes")
+    print(f"{'page':15} {'responses':>9} {'SQL':>4} {'CPU/page':>9} {'bare route':>11} "
+          f"{'ratio':>6}")
+    seen: dict[str, dict[int, tuple[int, float]]] = {}
+    for n in sizes:
+        start = time.perf_counter()
         for label, count, ours, bare in pages(q, n, args.repeat):
-            counts.setdefault(label, set()).add(count)
-            print(f"{label:18} {n:9} {count:4} {ours:8.1f}ms {bare:9.2f}ms {ours / bare:6.0f}x")
-    for label, seen in counts.items():
-        print(f"  {label}: SQL statements {'the same' if len(seen) == 1 else 'DIFFER'} "
-              f"for 500 and {args.responses} responses")
+            seen.setdefault(label, {})[n] = (count, ours)
+            print(f"{label:15} {n:9,} {count:4} {ours:7.1f}ms {bare:9.2f}ms "
+                  f"{ours / bare:5.0f}x")
+        print(f"{'':15} ({n:,} responses built and measured in "
+              f"{time.perf_counter() - start:.1f}s)")
+    low, high = sizes[0], sizes[-1]
+    for label, figures in seen.items():
+        (count_low, cpu_low), (count_high, cpu_high) = figures[low], figures[high]
+        cpu, sql = cpu_high / cpu_low, count_high / count_low
+        verdict = "flat within 2x" if cpu <= 2 and sql <= 2 else "GROWS"
+        print(f"{high:,} vs {low:,}: {label} {cpu:.1f}x the CPU time, {sql:.1f}x the SQL "
+              f"statements ({count_low} and {count_high}): {verdict}")
     print()
     figures = export_figures(q, args.export)
     print(f"CSV export of a campaign ({len(q.questions)} questions), SQLite")
-    print(f"{'':28} {'time':>8} {'peak memory':>12}")
+    print(f"{'':28} {'CPU time':>8} {'peak memory':>12}")
     for label, (seconds, peak) in figures.items():
         print(f"{label:28} {seconds:7.2f}s {peak:9.1f} MiB")
     ours_time, ours_peak = figures[f"export, {args.export} responses"]

@@ -10,7 +10,8 @@ baseline doing the same database work with bare SQLAlchemy Core in the same proc
 * submit (full validation, scoring, the submission row, the status change) vs a bare
   insert of a submission row with the same JSON;
 * score every response from its stored answers vs a bare select of the same rows;
-* the campaign summary (one query) vs a bare select of the campaign's responses.
+* the campaign's tracking figures (two aggregate queries) vs a bare select of the
+  campaign's responses.
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ from webapp.store.models import (  # noqa: E402
     Supplier,
 )
 from webapp.store.responses import draft_answers, save_draft, submit  # noqa: E402
-from webapp.store.summary import campaign_summary  # noqa: E402
+from webapp.store.tracking import campaign_figures  # noqa: E402
 from webapp.store.versions import record_version  # noqa: E402
 
 
@@ -152,7 +153,7 @@ def main() -> None:
         with factory() as session:
             campaign = session.get(Campaign, campaign_id)
             for _ in range(5):
-                campaign_summary(session, campaign)
+                campaign_figures(session, campaign)
 
     def bare_summary():
         with factory() as session:

@@ -218,46 +218,6 @@ def link(response_id: int, base_url: str) -> None:
     click.echo(f"{supplier}: {base_url.rstrip('/')}/i/{token}")
 
 
-@main.group()
-def user() -> None:
-    """Staff accounts."""
-
-
-@user.command(name="add")
-@click.argument("email")
-@click.option("--role", type=click.Choice(["reviewer", "admin"]), default="reviewer",
-              show_default=True)
-@click.option("--name", default="", help="The person's name (default: the e-mail).")
-@click.option("--link", "with_link", is_flag=True,
-              help="Print a one-time link to set the password instead of asking for it.")
-@click.option("--base-url", default="http://127.0.0.1:5000", show_default=True)
-def user_add(email: str, role: str, name: str, with_link: bool, base_url: str) -> None:
-    """Add a staff account; asks for its password, or prints a set-password link."""
-    from .store.db import make_engine, session_factory, unit_of_work
-    from .store.migrate import upgrade
-    from .store.staff import AccountError, add_user, password_link_token
-
-    password = None
-    if not with_link:
-        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    engine = make_engine(_database_url())
-    upgrade(engine)
-    try:
-        with unit_of_work(session_factory(engine)) as session:
-            account = add_user(session, email, name, role, "cli", password)
-            token = password_link_token(session, account, "cli") if with_link else None
-            address = account.email
-    except AccountError as exc:
-        click.echo(f"kedjekoll: {exc}", err=True)
-        sys.exit(1)
-    finally:
-        engine.dispose()
-    click.echo(f"added {role} {address}")
-    if token:
-        click.echo(f"set-password link (valid 48 hours, once): "
-                   f"{base_url.rstrip('/')}/staff/password/{token}")
-
-
 @main.command(name="ast")
 @click.argument("expression")
 def ast_command(expression: str) -> None:
@@ -275,8 +235,9 @@ def _more_commands() -> None:
     from .author_commands import score
     from .data_commands import export, suppliers
     from .mail_commands import outbox, remind
+    from .user_commands import user
 
-    for command in (score, export, suppliers, remind, outbox):
+    for command in (score, export, suppliers, remind, outbox, user):
         main.add_command(command)
 
 

@@ -4,7 +4,9 @@ For each pending message the sender claims the row, mints a new invitation link 
 commits, and only then hands the mail to the SMTP server: a link is never in a mail
 the database does not know, and a mail that fails leaves only an unused link behind.
 A failure keeps the row pending with the error and the time of the next attempt; a
-message whose supplier no longer has to answer is withdrawn, not sent.
+message whose supplier no longer has to answer is withdrawn, not sent. A staff
+member's invitation or reset carries a fresh set-password link instead, and is withdrawn
+if the account was deactivated.
 One SMTP connection serves a whole batch. Tokens are never logged or stored
 (shared/security.md S15): they exist only in the mail, or on stdout when printing.
 """
@@ -30,6 +32,7 @@ from .store.campaigns import BuyerContact
 from .store.db import begin_write
 from .store.models import Campaign, OutboxMessage, Response, utcnow
 from .store.responses import add_link
+from .store.staff import password_link_token
 
 log = logging.getLogger("kedjekoll.mail")
 SECURITY = ("none", "starttls", "ssl")
@@ -81,6 +84,10 @@ class MailSettings:
 
     def link(self, token: str) -> str:
         return f"{self.base_url.rstrip('/')}/i/{token}"
+
+    def password_link(self, token: str) -> str:
+        """A staff member's set-password link (`auth.password_link`)."""
+        return f"{self.base_url.rstrip('/')}/staff/password/{token}"
 
     def compose(self) -> MailText:
         return MailText(self.buyer, self.contact)
@@ -195,13 +202,14 @@ def _deliver(session: Session, message_id: int, settings: MailSettings, transpor
     if not outbox.still_wanted(message):
         outbox.mark_withdrawn(session, message, actor)
         session.commit()
-        log.info("outbox message %d withdrawn: the response is %s", message.id,
-                 message.response.status)
+        log.info("outbox message %d withdrawn: %s", message.id,
+                 f"the response is {message.response.status}" if message.response
+                 else "the account is deactivated")
         return True
-    token = add_link(session, message.response)
+    token, link = _mint(session, message, settings, actor)
     session.commit()  # the link exists before any mail carries it
     try:
-        delivery = transport(message, settings.link(token))
+        delivery = transport(message, link)
     except (OSError, smtplib.SMTPException, ValueError) as exc:
         error = _describe(exc).replace(token, "…")
         log.warning("outbox message %d not sent: %s", message.id, error)
@@ -219,6 +227,17 @@ def _deliver(session: Session, message_id: int, settings: MailSettings, transpor
     else:
         report.sent += 1
     return True
+
+
+def _mint(session: Session, message: OutboxMessage, settings: MailSettings, actor: str
+          ) -> tuple[str, str]:
+    """(token, link) for the mail: a supplier's invitation link, or a staff member's
+    set-password link (which voids their earlier one)."""
+    if message.staff_user is not None:
+        token = password_link_token(session, message.staff_user, actor)
+        return token, settings.password_link(token)
+    token = add_link(session, message.response)
+    return token, settings.link(token)
 
 
 def _fail(session: Session, message_id: int, error: str, now: datetime) -> None:

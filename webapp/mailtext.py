@@ -75,3 +75,17 @@ class MailText:
         if LINK not in body:
             raise ValueError(f"the {kind} template has no {LINK}")
         return subject.strip(), body
+
+
+def staff_mail(kind: str, language: str, *, buyer: str, base_url: str, name: str,
+               email: str, role: str, inviter: str) -> tuple[str, str]:
+    """(subject, body) of a staff member's invitation or reset mail (`staff_invite.txt`,
+    `staff_reset.txt`), with LINK where the set-password link goes."""
+    text = _environment(language).get_template(f"{kind}.txt").render(
+        buyer=buyer, name=name, email=email, inviter=inviter, role=role,
+        sign_in=f"{base_url.rstrip('/')}/staff/login")
+    subject, _, body = text.partition("\n")
+    body = body.strip("\n") + "\n"
+    if LINK not in body:
+        raise ValueError(f"the {kind} template has no {LINK}")
+    return subject.strip(), body

@@ -117,11 +117,13 @@ def test_cli_adds_users_with_a_password_or_a_link(tmp_path, monkeypatch):
     from webapp.cli import main
 
     monkeypatch.setenv("KEDJEKOLL_RESPONSES_DIR", str(tmp_path))
+    monkeypatch.setenv("KEDJEKOLL_BASE_URL", "https://kedjekoll.region.example")
     runner = CliRunner()
     result = runner.invoke(main, ["user", "add", "A@Region.example", "--role", "admin"],
                            input=f"{PASSWORD}\n{PASSWORD}\n")
     assert result.exit_code == 0 and "added admin a@region.example" in result.output
     result = runner.invoke(main, ["user", "add", "b@region.example", "--link"])
-    assert result.exit_code == 0 and "/staff/password/" in result.output
+    assert result.exit_code == 0
+    assert "https://kedjekoll.region.example/staff/password/" in result.output
     duplicate = runner.invoke(main, ["user", "add", "a@region.example", "--link"])
     assert duplicate.exit_code == 1 and "already has an account" in duplicate.output

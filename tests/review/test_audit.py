@@ -104,11 +104,12 @@ def test_every_recorded_action_has_words_in_both_languages():
 
 def test_an_action_without_words_is_shown_by_its_code(demo_app, admin):
     with unit_of_work(sessions(demo_app)) as session:
-        session.add(AuditEvent(actor="admin@region.example", action="user.disabled",
+        session.add(AuditEvent(actor="admin@region.example", action="user.renamed",
                                object_type="staff_user", object_id=1, details={"by": "test"}))
-    html = page(admin, "action=user.disabled")
-    assert matched(html) == 1 and '<td data-label="Händelse">user.disabled</td>' in html
-    assert action_name("user.disabled", "en") == "user.disabled"
+    html = page(admin, "action=user.renamed")
+    assert matched(html) == 1 and '<td data-label="Händelse">user.renamed</td>' in html
+    assert action_name("user.renamed", "en") == "user.renamed"
+    assert "<dt>by</dt><dd>test</dd>" in html  # an unknown detail: its key, its value
 
 
 # ---------------------------------------------------------------- what a row says

@@ -16,6 +16,7 @@ from ..store.staff import (
     AccountError,
     authenticate,
     end_staff_sessions,
+    note_sign_in,
     set_password_with_token,
     user_for_token,
 )
@@ -52,6 +53,7 @@ def login():
         if user is not None:
             target = _safe_next(request.args.get("next"))
             session.clear()  # no session fixation: a fresh session at sign-in (S9)
+            note_sign_in(user)
             login_user(Staff(user))
             return redirect(target, 303)
         failed = True

@@ -13,7 +13,14 @@ from ..store.audit import record
 from ..store.files import file_path
 from ..store.models import Attachment, Campaign
 from ..store.status import LABELS, STATUSES
-from ..store.tracking import SORTS, by_contract, campaign_lines, count_lines, overview
+from ..store.tracking import (
+    SORTS,
+    by_contract,
+    campaign_figures,
+    campaign_lines,
+    count_lines,
+    overview,
+)
 from ..store.versions import definition
 from . import bp
 from .verdict_text import overridden
@@ -45,7 +52,8 @@ def campaign(campaign_id: int):
     sort = request.args.get("sort") if request.args.get("sort") in SORTS else "supplier"
     descending = request.args.get("order") == "desc"
     q = definition(found.questionnaire_version)
-    total = count_lines(db(), found, status)
+    figures = campaign_figures(db(), found)
+    total = count_lines(figures, status)
     pages = max(1, -(-total // CAMPAIGN_PAGE))
     page = min(max(1, request.args.get("page", 1, type=int) or 1), pages)
     lines = campaign_lines(db(), found, status, sort, descending,
@@ -54,6 +62,7 @@ def campaign(campaign_id: int):
         "review/campaign.html",
         campaign=found,
         q=q,
+        figures=figures,
         lines=lines,
         total=total,
         page=page,

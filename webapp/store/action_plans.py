@@ -53,6 +53,17 @@ def closed_late(deviation: Deviation) -> bool:
     return closed.astimezone().date() > deviation.deadline
 
 
+def store_plan(session: Session, response: Response) -> None:
+    """Keep on the response what its plan's traffic light is read from (tracking.py
+    counts lights in SQL from these columns): the number of deviations, the earliest
+    deadline of one not closed, and whether one was closed after its deadline."""
+    session.flush()
+    items = session.scalars(select(Deviation).where(Deviation.response_id == response.id)).all()
+    response.plan_items = len(items)
+    response.plan_due = min((d.deadline for d in items if d.status != "closed"), default=None)
+    response.plan_late = any(closed_late(d) for d in items)
+
+
 def traffic_light(deviations: list[Deviation], today: date | None = None) -> Light:
     """Green: none, or all fixed in time; yellow: being handled; red: not fixed in time."""
     today = today or _today()
@@ -113,7 +124,7 @@ def add_deviation(session: Session, response: Response, severity: str, descripti
                           description=description.strip(), owner=owner.strip()[:200],
                           deadline=deadline)
     session.add(deviation)
-    session.flush()
+    store_plan(session, response)
     record(session, actor.email, "deviation.added", deviation, response=response.id,
            severity=severity, deadline=deadline.isoformat())
     notices.deviation_added(session, response, deviation, actor.email)
@@ -183,7 +194,7 @@ def set_status(session: Session, response: Response, deviation_id: int, status: 
         deviation.closed_at = None
     report = DeviationReport(by_supplier=False, author=actor.email, status=status, note=note)
     deviation.reports.append(report)
-    session.flush()
+    store_plan(session, response)
     record(session, actor.email, "deviation.updated", deviation, response=response.id,
            old=old, new=status)
     if status == "closed" and old != "closed":
@@ -209,4 +220,4 @@ def close_action_plan(session: Session, response: Response, actor: StaffUser) ->
 
 __all__ = ["DEVIATION_STATUSES", "SEVERITIES", "NoteTooLong", "PlanClosed", "PlanSummary",
            "add_deviation", "close_action_plan", "closed_late", "deviations_of", "is_overdue",
-           "report_progress", "set_status", "summary", "traffic_light"]
+           "report_progress", "set_status", "store_plan", "summary", "traffic_light"]

@@ -115,6 +115,7 @@ class StaffUser(Base):
     session_epoch: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     password_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     password_token_expires_at: Mapped[datetime | None] = mapped_column()
+    last_signed_in_at: Mapped[datetime | None] = mapped_column()
 
 
 class QuestionnaireVersion(Base):
@@ -158,7 +159,9 @@ class Response(Base):
 
     __tablename__ = "response"
     __table_args__ = (UniqueConstraint("campaign_id", "supplier_id"),
-                      Index("ix_response_campaign_status", "campaign_id", "status"))
+                      # The tracking figures of a campaign read this index alone (tracking.py).
+                      Index("ix_response_campaign_figures", "campaign_id", "status", "rating",
+                            "red_flags", "amber_flags", "plan_items", "plan_late", "plan_due"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id", ondelete="CASCADE"))
@@ -181,6 +184,11 @@ class Response(Base):
     red_flags: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     amber_flags: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     verdict: Mapped[dict[str, Any] | None] = mapped_column(JSONValue)
+    # The action plan's facts its traffic light is read from, stored by
+    # store/action_plans.py whenever a deviation is added or changes status.
+    plan_items: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    plan_due: Mapped[date | None] = mapped_column(Date)  # earliest deadline not yet closed
+    plan_late: Mapped[bool] = mapped_column(default=False, server_default="0")  # closed late
 
     campaign: Mapped[Campaign] = relationship()
     supplier: Mapped[Supplier] = relationship()
@@ -205,7 +213,8 @@ class InvitationLink(Base):
 
 
 class OutboxMessage(Base):
-    """A mail to a supplier, kept until an SMTP server accepts it (or it is printed).
+    """A mail to a supplier (or a staff member's set-password mail), kept until an SMTP
+    server accepts it (or it is printed).
 
     The body holds the placeholder `{link}`: the link is minted when the mail is sent,
     so no token is ever stored. `dedupe_key` makes queueing the same step twice a no-op.
@@ -217,8 +226,11 @@ class OutboxMessage(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(20))  # invitation | reminder
     step: Mapped[str | None] = mapped_column(String(20))  # before | due | overdue | manual
-    response_id: Mapped[int] = mapped_column(ForeignKey("response.id", ondelete="CASCADE"),
-                                             index=True)
+    response_id: Mapped[int | None] = mapped_column(
+        ForeignKey("response.id", ondelete="CASCADE"), index=True)
+    # set instead of response_id for a staff invitation or password reset
+    staff_user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_user.id", ondelete="CASCADE"), index=True)
     recipients: Mapped[list[Any]] = mapped_column()
     language: Mapped[str] = mapped_column(String(2))
     subject: Mapped[str] = mapped_column(String(300))
@@ -232,7 +244,8 @@ class OutboxMessage(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    response: Mapped[Response] = relationship()
+    response: Mapped[Response | None] = relationship()
+    staff_user: Mapped[StaffUser | None] = relationship()
 
 
 class Answer(Base):

@@ -9,6 +9,10 @@ Reminders follow the campaign deadline: `before` (REMIND_DAYS_BEFORE days ahead)
 (from the deadline day) and `overdue` (REMIND_DAYS_AFTER days after it). Only the
 latest step that applies on a day is queued, and never one whose time had already come
 when the supplier was invited: a campaign created late does not fire every step at once.
+
+A staff member's invitation or password reset (`staff_invite`, `staff_reset`) waits
+here too, tied to the account instead of a response; its set-password link is minted
+when it leaves, and it is withdrawn if the account has been deactivated meanwhile.
 """
 
 from __future__ import annotations
@@ -24,12 +28,13 @@ from sqlalchemy.orm import Session, contains_eager, selectinload
 
 from ..definitions.questions import EmailQuestion
 from .audit import record
-from .models import Answer, Campaign, OutboxMessage, Response, Supplier, utcnow
+from .models import Answer, Campaign, OutboxMessage, Response, StaffUser, Supplier, utcnow
 from .status import CLARIFICATION, IN_PROGRESS, INVITED
 
 INVITATION, REMINDER = "invitation", "reminder"
 # mails that follow what the buyer does, and a link the supplier asked for
 CLARIFY, DECISION, DEVIATION, NEW_LINK = "clarification", "decision", "deviation", "new_link"
+STAFF_INVITE, STAFF_RESET = "staff_invite", "staff_reset"  # set-password mails to staff
 BEFORE, DUE, OVERDUE, MANUAL = "before", "due", "overdue", "manual"
 LINK = "{link}"
 REMINDED = (INVITED, IN_PROGRESS, CLARIFICATION)  # still expected to (re)submit
@@ -285,8 +290,10 @@ def still_wanted(message: OutboxMessage) -> bool:
     """A queued mail is not stale.
 
     A mail may wait for hours while the SMTP server is down; meanwhile the supplier may
-    have submitted, or the campaign been closed.
+    have submitted, or the campaign been closed; a staff account may have been closed.
     """
+    if message.staff_user is not None:
+        return message.staff_user.active
     return WANTED.get(message.kind, _awaited)(message.response)
 
 
@@ -296,7 +303,8 @@ def mark_withdrawn(session: Session, message: OutboxMessage, actor: str) -> None
     message.delivery = "withdrawn"
     message.last_error = None
     record(session, actor, "mail.withdrawn", message, response=message.response_id,
-           kind=message.kind, step=message.step, status=message.response.status)
+           kind=message.kind, step=message.step,
+           status=message.response.status if message.response else "deactivated")
     session.flush()
 
 
@@ -325,10 +333,12 @@ def state_of(message: OutboxMessage) -> str:
 
 def messages(session: Session, state: str | None = None, limit: int = 200
              ) -> list[tuple[OutboxMessage, str]]:
-    """(message, supplier name), newest first, optionally only waiting, failed or sent."""
-    query = select(OutboxMessage, Supplier.name).join(
-        Response, Response.id == OutboxMessage.response_id).join(
-        Supplier, Supplier.id == Response.supplier_id)
+    """(message, supplier name or staff member's name), newest first, optionally only
+    waiting, failed or sent."""
+    query = select(OutboxMessage, func.coalesce(Supplier.name, StaffUser.name)).outerjoin(
+        Response, Response.id == OutboxMessage.response_id).outerjoin(
+        Supplier, Supplier.id == Response.supplier_id).outerjoin(
+        StaffUser, StaffUser.id == OutboxMessage.staff_user_id)
     if state == SENT:
         query = query.where(OutboxMessage.sent_at.is_not(None))
     elif state == FAILED:

@@ -2,12 +2,19 @@
 
 Signing in answers the same way for an unknown e-mail and a wrong password, and takes
 the same work (a hash is checked either way) (shared/security.md S7).
+
+Administrators invite people, change roles, deactivate and reactivate accounts. There
+is always at least one active administrator: the last one can be neither demoted nor
+deactivated. Deactivating ends the person's sessions at once (their session epoch
+moves on) and voids any set-password link they hold.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
@@ -15,16 +22,26 @@ from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from .audit import record
-from .models import StaffUser, utcnow
+from .models import OutboxMessage, StaffUser, utcnow
+from .outbox import LINK, STAFF_INVITE, STAFF_RESET
 
 ROLES = ("admin", "reviewer")
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
 MIN_PASSWORD = 12
 LINK_VALID = timedelta(hours=48)
 _DUMMY_HASH = generate_password_hash("not a real password, only for timing", "scrypt")
 
 
 class AccountError(ValueError):
-    """A request about an account that cannot be carried out; the message says why."""
+    """A request about an account that cannot be carried out; the message says why.
+
+    `code` names the reason (email, duplicate, role, password, last_admin) so that a page
+    can say it in the reader's language.
+    """
+
+    def __init__(self, message: str, code: str = "account"):
+        super().__init__(message)
+        self.code = code
 
 
 def normalise_email(email: str) -> str:
@@ -33,30 +50,40 @@ def normalise_email(email: str) -> str:
 
 def hash_password(password: str) -> str:
     if len(password or "") < MIN_PASSWORD:
-        raise AccountError(f"the password must have at least {MIN_PASSWORD} characters")
+        raise AccountError(f"the password must have at least {MIN_PASSWORD} characters",
+                           "password")
     return generate_password_hash(password, "scrypt")
 
 
 def add_user(session: Session, email: str, name: str, role: str, actor: str,
-             password: str | None = None) -> StaffUser:
+             password: str | None = None, action: str = "staff.added") -> StaffUser:
+    """A new account; without a password it waits for its set-password link.
+
+    `action` is the audit event: `staff.added` from the command line, `user.invited`
+    when an administrator invites someone from the accounts page.
+    """
     email = normalise_email(email)
-    if "@" not in email or len(email) > 254:
-        raise AccountError(f"{email!r} is not an e-mail address")
+    if not EMAIL.fullmatch(email) or len(email) > 254:
+        raise AccountError(f"{email!r} is not an e-mail address", "email")
     if role not in ROLES:
-        raise AccountError(f"role must be one of {', '.join(ROLES)}")
-    if session.scalar(select(StaffUser).where(StaffUser.email == email)) is not None:
-        raise AccountError(f"{email} already has an account")
+        raise AccountError(f"role must be one of {', '.join(ROLES)}", "role")
+    if by_email(session, email) is not None:
+        raise AccountError(f"{email} already has an account", "duplicate")
     user = StaffUser(email=email, name=name.strip() or email, role=role,
                      password_hash=hash_password(password) if password else None)
     session.add(user)
     session.flush()
-    record(session, actor, "staff.added", user, role=role)
+    record(session, actor, action, user, role=role)
     return user
+
+
+def by_email(session: Session, email: str) -> StaffUser | None:
+    return session.scalar(select(StaffUser).where(StaffUser.email == normalise_email(email)))
 
 
 def authenticate(session: Session, email: str, password: str) -> StaffUser | None:
     """The active user with this e-mail and password, else None (same work either way)."""
-    user = session.scalar(select(StaffUser).where(StaffUser.email == normalise_email(email)))
+    user = by_email(session, email)
     stored = user.password_hash if user is not None and user.password_hash else _DUMMY_HASH
     matches = check_password_hash(stored, password or "")
     if user is None or not user.active or not user.password_hash or not matches:
@@ -69,7 +96,12 @@ def _token_hash(token: str) -> str:
 
 
 def password_link_token(session: Session, user: StaffUser, actor: str) -> str:
-    """A one-time token for setting a password, valid 48 hours; only its hash is kept."""
+    """A one-time token for setting a password, valid 48 hours; only its hash is kept.
+
+    Minting a new one voids the earlier link.
+    """
+    if not user.active:
+        raise AccountError(f"{user.email} is deactivated", "inactive")
     token = secrets.token_urlsafe(32)
     user.password_token_hash = _token_hash(token)
     user.password_token_expires_at = utcnow() + LINK_VALID
@@ -82,7 +114,7 @@ def user_for_token(session: Session, token: str) -> StaffUser | None:
         return None
     user = session.scalar(select(StaffUser).where(
         StaffUser.password_token_hash == _token_hash(token)))
-    if user is None or user.password_token_expires_at is None:
+    if user is None or not user.active or user.password_token_expires_at is None:
         return None
     expires = user.password_token_expires_at
     expires = expires if expires.tzinfo else expires.replace(tzinfo=UTC)
@@ -106,3 +138,131 @@ def end_staff_sessions(session: Session, user: StaffUser) -> None:
     """Sign out everywhere: a replayed session cookie no longer works."""
     user.session_epoch += 1
     record(session, user.email, "staff.signed_out", user)
+
+
+def note_sign_in(user: StaffUser) -> None:
+    """Remember when the person last signed in (shown on the accounts page)."""
+    user.last_signed_in_at = utcnow()
+
+
+@dataclass(frozen=True)
+class Account:
+    """A row of the accounts page: the person, and whether a mail to them is waiting."""
+
+    user: StaffUser
+    mail_waiting: bool
+
+    @property
+    def invited(self) -> bool:
+        """Invited (or reset) but no password chosen yet."""
+        return self.user.password_hash is None
+
+
+def accounts(session: Session) -> list[Account]:
+    """Every staff account, active ones first, then by name (two queries)."""
+    waiting = set(session.scalars(select(OutboxMessage.staff_user_id).where(
+        OutboxMessage.staff_user_id.is_not(None), OutboxMessage.sent_at.is_(None))))
+    users = session.scalars(select(StaffUser).order_by(
+        StaffUser.active.desc(), StaffUser.name, StaffUser.email))
+    return [Account(user, user.id in waiting) for user in users]
+
+
+def last_admin(session: Session, user: StaffUser) -> bool:
+    """Whether `user` is the only active administrator (who must stay one)."""
+    if user.role != "admin" or not user.active:
+        return False
+    return session.scalar(select(StaffUser.id).where(
+        StaffUser.role == "admin", StaffUser.active.is_(True), StaffUser.id != user.id)
+        .limit(1)) is None
+
+
+def _keep_an_admin(session: Session, user: StaffUser) -> None:
+    """Refuse to leave the system without an active administrator.
+
+    Every active administrator's row is locked in id order (PostgreSQL), so two
+    administrators demoting each other at the same moment queue up instead of both
+    succeeding (or deadlocking): the second sees the first's change and is refused.
+    """
+    if user.role != "admin" or not user.active:
+        return
+    admins = session.scalars(select(StaffUser.id).where(
+        StaffUser.role == "admin", StaffUser.active.is_(True))
+        .order_by(StaffUser.id).with_for_update()).all()
+    if not [other for other in admins if other != user.id]:
+        raise AccountError(f"{user.email} is the last active administrator", "last_admin")
+
+
+def change_role(session: Session, user: StaffUser, role: str, actor: str) -> bool:
+    """Give the account another role; False if it had it already. Takes effect on the
+    person's next request (the role is read from the row each time)."""
+    if role not in ROLES:
+        raise AccountError(f"role must be one of {', '.join(ROLES)}", "role")
+    if role == user.role:
+        return False
+    if role != "admin":
+        _keep_an_admin(session, user)
+    record(session, actor, "user.role_changed", user, before=user.role, after=role)
+    user.role = role
+    return True
+
+
+def deactivate(session: Session, user: StaffUser, actor: str) -> bool:
+    """Close the account: its sessions end now and its password link stops working.
+    False if it was closed already."""
+    if not user.active:
+        return False
+    _keep_an_admin(session, user)
+    user.active = False
+    user.session_epoch += 1
+    user.password_token_hash = None
+    user.password_token_expires_at = None
+    record(session, actor, "user.disabled", user)
+    return True
+
+
+def reactivate(session: Session, user: StaffUser, actor: str) -> bool:
+    """Open a closed account again (its old password works again); False if open."""
+    if user.active:
+        return False
+    user.active = True
+    record(session, actor, "user.enabled", user)
+    return True
+
+
+def queue_password_mail(session: Session, user: StaffUser, kind: str, subject: str, body: str,
+                        language: str, actor: str) -> OutboxMessage | None:
+    """Queue an invitation or reset mail (`STAFF_INVITE`, `STAFF_RESET`) in the outbox;
+    None if one of that kind to this person is still waiting.
+
+    The body holds LINK: the sender mints the person's set-password link when the mail
+    leaves (so no token is stored), which also voids any earlier link. A reset is
+    audited as `user.reset_sent`; an invitation's event is the account's `user.invited`.
+    """
+    if kind not in (STAFF_INVITE, STAFF_RESET):
+        raise ValueError(f"{kind!r} is not a staff mail")
+    if LINK not in body:
+        raise ValueError(f"a {kind} mail must contain {LINK}")
+    if not user.active:
+        raise AccountError(f"{user.email} is deactivated", "inactive")
+    if session.scalar(select(OutboxMessage.id).where(
+            OutboxMessage.staff_user_id == user.id, OutboxMessage.kind == kind,
+            OutboxMessage.sent_at.is_(None))):
+        return None
+    message = OutboxMessage(
+        kind=kind, staff_user_id=user.id, recipients=[user.email], language=language,
+        subject=subject[:300], body=body, queued_by=actor,
+        dedupe_key=f"{kind}:{user.id}:{secrets.token_hex(8)}")
+    session.add(message)
+    session.flush()
+    record(session, actor, "mail.queued", message, staff_user=user.id, kind=kind)
+    if kind == STAFF_RESET:
+        record(session, actor, "user.reset_sent", user, via="mail", mail=message.id)
+    return message
+
+
+def reset_link(session: Session, user: StaffUser, actor: str) -> str:
+    """A reset handed over directly (the command line prints it): audited as
+    `user.reset_sent`, and the link itself as `staff.password_link`."""
+    token = password_link_token(session, user, actor)
+    record(session, actor, "user.reset_sent", user, via="link")
+    return token

@@ -72,24 +72,56 @@ def download(client, query: str = "", lang: str = "sv") -> tuple[str, list[list[
 
 
 def recorded_codes() -> dict[str, str]:
-    """Every action code passed to `record(` in webapp/, with where it is recorded."""
+    """Every action code passed to `record(` in webapp/, with where it is recorded.
+
+    A code is a literal, either branch of `a if c else b`, or a parameter of the
+    enclosing function (`add_user(..., action="user.invited")`): then its default and
+    every literal passed for it by keyword anywhere in webapp/ count.
+    """
+    trees = {path: ast.parse(path.read_text(encoding="utf-8"))
+             for path in sorted((ROOT / "webapp").rglob("*.py"))}
     codes: dict[str, str] = {}
-    for path in sorted((ROOT / "webapp").rglob("*.py")):
-        tree = ast.parse(path.read_text(encoding="utf-8"))
+    passed: dict[tuple[str, str], str] = {}  # (function, parameter) -> where it records
+    for path, tree in trees.items():
+        for function in ast.walk(tree):
+            if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
+                continue
+            for node in ast.walk(function):
+                if not (isinstance(node, ast.Call) and len(node.args) >= 3):
+                    continue
+                name = node.func.id if isinstance(node.func, ast.Name) else \
+                    getattr(node.func, "attr", None)
+                if name != "record":
+                    continue
+                code = node.args[2]
+                where = f"{path.relative_to(ROOT)}:{node.lineno}"
+                if isinstance(code, ast.Name):
+                    arguments = function.args.args + function.args.kwonlyargs
+                    assert code.id in [a.arg for a in arguments], \
+                        f"{where}: the action code must be a literal or a parameter"
+                    defaults = dict(zip([a.arg for a in function.args.args][::-1],
+                                        function.args.defaults[::-1], strict=False))
+                    default = defaults.get(code.id)
+                    if isinstance(default, ast.Constant) and isinstance(default.value, str):
+                        codes.setdefault(default.value, where)
+                    passed[(function.name, code.id)] = where
+                    continue
+                found = [code] if not isinstance(code, ast.IfExp) else [code.body, code.orelse]
+                for part in found:
+                    assert isinstance(part, ast.Constant) and isinstance(part.value, str), \
+                        f"{where}: write the action code as a literal (the registry is checked)"
+                    codes.setdefault(part.value, where)
+    for path, tree in trees.items():
         for node in ast.walk(tree):
-            if not (isinstance(node, ast.Call) and len(node.args) >= 3):
+            if not isinstance(node, ast.Call):
                 continue
             name = node.func.id if isinstance(node.func, ast.Name) else \
                 getattr(node.func, "attr", None)
-            if name != "record":
-                continue
-            code = node.args[2]
-            where = f"{path.relative_to(ROOT)}:{node.lineno}"
-            found = [code] if not isinstance(code, ast.IfExp) else [code.body, code.orelse]
-            for part in found:
-                assert isinstance(part, ast.Constant) and isinstance(part.value, str), \
-                    f"{where}: write the action code as a literal so the registry can be checked"
-                codes.setdefault(part.value, where)
+            for keyword in node.keywords:
+                if (name, keyword.arg) in passed:
+                    assert isinstance(keyword.value, ast.Constant), \
+                        f"{path.relative_to(ROOT)}:{node.lineno}: pass the action as a literal"
+                    codes.setdefault(keyword.value.value, f"{path.relative_to(ROOT)}:{node.lineno}")
     return codes
 
 

@@ -65,6 +65,7 @@ ACTIONS: dict[str, Words] = {
                                  "Set-password link created"),
     "staff.password_set": Words("Lösenord valt", "Password set"),
     "staff.signed_out": Words("Utloggad överallt", "Signed out everywhere"),
+    "user.invited": Words("Person inbjuden att skapa konto", "Staff member invited"),
     "user.role_changed": Words("Roll ändrad", "Role changed"),
     "user.disabled": Words("Konto avstängt", "Account deactivated"),
     "user.enabled": Words("Konto återaktiverat", "Account reactivated"),

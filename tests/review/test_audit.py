@@ -361,3 +361,10 @@ def test_the_other_language_keeps_the_filters(demo_app, admin):
     assert "action=graded" in switch and "from=2025-01-01" in switch and "lang=en" in switch
     odd = admin.get("/staff/audit?endpoint=x&_external=1&_anchor=y&action=graded")
     assert odd.status_code == 200
+
+
+def test_an_account_event_links_to_the_account_and_says_the_role(demo_app, admin):
+    html = page(admin, "action=staff.added")
+    assert re.search(r'<a href="/staff/accounts/\d+">[^<]+&lt;admin-[0-9a-f]+@region\.example&gt;'
+                     r"</a>", html)
+    assert "<dt>Roll</dt><dd>Administratör</dd>" in html

@@ -2,7 +2,8 @@
 
 Each class knows its YAML keys (the pydantic fields), the kind of value its answer is
 in conditions (`kind`), which constraints may carry an author-written message, how
-its answer earns points, and its export columns (`export_columns`, `export_cells`).
+its answer earns points, how a chosen value reads in each language (`option_text`, for
+pages and the workbook), and its export columns (`export_columns`, `export_cells`).
 Adding a type means adding one class here and listing it in `QUESTION_TYPES`.
 """
 

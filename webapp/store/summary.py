@@ -9,6 +9,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from .deadlines import deadline_column
 from .models import Campaign, Response
 from .status import ANSWERED, is_overdue
 
@@ -29,14 +30,16 @@ def campaign_summary(session: Session, campaign: Campaign, today: date | None = 
                      ) -> CampaignSummary:
     """One query: every response with its verdict's rating and flags."""
     rows = session.execute(
-        select(Response.status, Response.rating, Response.red_flags, Response.amber_flags)
+        select(Response.status, Response.rating, Response.red_flags, Response.amber_flags,
+               deadline_column())
+        .join(Campaign, Campaign.id == Response.campaign_id)
         .where(Response.campaign_id == campaign.id))
     summary = CampaignSummary(campaign.id)
-    for status, rating, red, amber in rows:
+    for status, rating, red, amber, deadline in rows:
         summary.invited += 1
         summary.by_status[status] += 1
         summary.answered += status in ANSWERED
-        summary.overdue += is_overdue(status, campaign.deadline, today)
+        summary.overdue += is_overdue(status, deadline, today)
         if rating is not None:
             summary.ratings[rating] += 1
         summary.red_flags += bool(red)

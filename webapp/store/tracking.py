@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from .action_plans import traffic_light
+from .deadlines import deadline_column, overdue_condition
 from .models import Campaign, Contract, Deviation, Response, StaffUser, Supplier
 from .status import ANSWERED, is_overdue
 
@@ -55,23 +56,24 @@ def plan_lights(session: Session, campaign_id: int | None = None,
 def overview(session: Session, today: date | None = None) -> list[CampaignLine]:
     """Every campaign with its counts per status, overdue, ratings, flags and action plans."""
     red, amber = Response.red_flags > 0, Response.amber_flags > 0
+    overdue = func.count(Response.id).filter(overdue_condition(today or date.today()))
     rows = session.execute(
         select(Campaign.id, Campaign.name, Contract.name, Campaign.deadline, Response.status,
-               Response.rating, red, amber, func.count(Response.id))
+               Response.rating, red, amber, func.count(Response.id), overdue)
         .outerjoin(Contract, Contract.id == Campaign.contract_id)
         .outerjoin(Response, Response.campaign_id == Campaign.id)
         .group_by(Campaign.id, Campaign.name, Contract.name, Campaign.deadline,
                   Response.status, Response.rating, red, amber)
         .order_by(Campaign.deadline.desc(), Campaign.id))
     lines: dict[int, CampaignLine] = {}
-    for cid, name, contract, deadline, status, rating, has_red, has_amber, count in rows:
+    for cid, name, contract, deadline, status, rating, has_red, has_amber, count, late in rows:
         line = lines.setdefault(cid, CampaignLine(cid, name, contract or "", deadline))
         if status is None:
             continue
         line.invited += count
         line.by_status[status] += count
         line.answered += count if status in ANSWERED else 0
-        line.overdue += count if is_overdue(status, deadline, today) else 0
+        line.overdue += late  # past each supplier's own deadline (store/deadlines.py)
         if rating:
             line.ratings[rating] += count
         line.red += count if has_red else 0
@@ -110,6 +112,7 @@ class SupplierLine:
     reviewer: str | None
     overdue: bool
     plan: str | None = None  # traffic light of the action plan, if there is one
+    deadline: date | None = None  # a later deadline for this supplier alone
 
 
 SORTS = {"supplier": Supplier.name, "status": Response.status, "score": Response.score,
@@ -134,8 +137,9 @@ def campaign_lines(session: Session, campaign: Campaign, status: str | None = No
     query = (select(Response.id, Supplier.name, Response.status, Response.last_saved_at,
                     Response.invited_at, Response.submitted_at, Response.score,
                     Response.rating, Response.red_flags, Response.amber_flags,
-                    StaffUser.name)
+                    StaffUser.name, Response.deadline, deadline_column())
              .join(Supplier, Supplier.id == Response.supplier_id)
+             .join(Campaign, Campaign.id == Response.campaign_id)
              .outerjoin(StaffUser, StaffUser.id == Response.reviewer_id)
              .where(Response.campaign_id == campaign.id)
              .order_by(order.desc().nulls_last() if descending else order.asc().nulls_last(),
@@ -147,9 +151,9 @@ def campaign_lines(session: Session, campaign: Campaign, status: str | None = No
     lights = plan_lights(session, campaign.id, today)
     lines = []
     for (rid, supplier, state, saved, invited, submitted, total, rating, red, amber,
-         reviewer) in session.execute(query):
+         reviewer, own, deadline) in session.execute(query):
         lines.append(SupplierLine(rid, supplier, state, saved or invited, submitted, total,
                                   rating, red or 0, amber or 0, reviewer,
-                                  is_overdue(state, campaign.deadline, today),
-                                  lights[rid][1] if rid in lights else None))
+                                  is_overdue(state, deadline, today),
+                                  lights[rid][1] if rid in lights else None, own))
     return lines

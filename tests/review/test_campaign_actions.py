@@ -87,8 +87,8 @@ def test_closing_shows_what_happens_then_closes_and_reopening_brings_suppliers_b
     done = staff.post(f"/staff/campaigns/{cid}/close?lang=en", data={"csrf_token": _token(html)})
     assert done.status_code == 303
     page = staff.get(f"/staff/campaigns/{cid}?lang=en").get_data(as_text=True)
-    assert "The campaign was closed: 3 suppliers can no longer answer, and 2 waiting mails " \
-           "were withdrawn." in page
+    assert "The campaign was closed. Suppliers who can no longer answer: 3. Mails " \
+           "withdrawn: 2." in page
     assert "This campaign is closed." in page and f"/staff/campaigns/{cid}/reopen" in page
     with unit_of_work(world.factory) as session:
         assert world.campaign(session).status == "closed"

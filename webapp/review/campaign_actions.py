@@ -55,9 +55,9 @@ def close(campaign_id: int):
     if was_closed:
         flash(_("The campaign was already closed."), "saved")
     else:
-        flash(_("The campaign was closed: %(waiting)s suppliers can no longer answer, and "
-                "%(mails)s waiting mails were withdrawn.", waiting=state.waiting,
-                mails=state.mails), "saved")
+        flash(_("The campaign was closed. Suppliers who can no longer answer: %(waiting)s. "
+                "Mails withdrawn: %(mails)s.", waiting=state.waiting, mails=state.mails),
+              "saved")
     return _campaign_page(campaign)
 
 
@@ -79,9 +79,9 @@ def reopen(campaign_id: int):
     if was_open:
         flash(_("The campaign was already open."), "saved")
     else:
-        flash(_("The campaign is open again: %(waiting)s suppliers can answer, and "
-                "%(mails)s mails are back in the outbox.", waiting=state.waiting,
-                mails=state.mails), "saved")
+        flash(_("The campaign is open again. Suppliers who can answer: %(waiting)s. Mails "
+                "back in the outbox: %(mails)s.", waiting=state.waiting, mails=state.mails),
+              "saved")
     return _campaign_page(campaign)
 
 

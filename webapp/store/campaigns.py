@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from . import outbox
@@ -171,14 +171,15 @@ def _state(session: Session, campaign: Campaign, messages: list[OutboxMessage]
         invitation_mails=sum(m.kind == outbox.INVITATION for m in messages))
 
 
-def _campaign_mails(session: Session, campaign: Campaign):
+def _campaign_mails(campaign: Campaign) -> Select:
+    """The outbox messages about this campaign's responses, oldest first."""
     return (select(OutboxMessage).join(Response, Response.id == OutboxMessage.response_id)
             .where(Response.campaign_id == campaign.id).order_by(OutboxMessage.id))
 
 
 def _withdrawable(session: Session, campaign: Campaign) -> list[OutboxMessage]:
     """Mails waiting to be sent that closing the campaign would withdraw."""
-    waiting = session.scalars(_campaign_mails(session, campaign).where(
+    waiting = session.scalars(_campaign_mails(campaign).where(
         OutboxMessage.sent_at.is_(None),
         OutboxMessage.kind.in_(outbox.NEEDS_OPEN_CAMPAIGN)))
     return [m for m in waiting if outbox.still_wanted(m)]
@@ -188,7 +189,7 @@ def _returning(session: Session, campaign: Campaign) -> list[OutboxMessage]:
     """Mails that closing withdrew and reopening sends again (invitations, requests)."""
     if campaign.status != CAMPAIGN_CLOSED or campaign.closed_at is None:
         return []
-    withdrawn = session.scalars(_campaign_mails(session, campaign).where(
+    withdrawn = session.scalars(_campaign_mails(campaign).where(
         OutboxMessage.delivery == "withdrawn", OutboxMessage.sent_at >= campaign.closed_at,
         OutboxMessage.kind.in_(outbox.REOPEN_REQUEUES)))
     return [m for m in withdrawn if m.response.status in outbox.REMINDED]

@@ -2,10 +2,15 @@
 
 from flask import Blueprint
 
+from ..store.deadlines import may_extend
+
 bp = Blueprint("review", __name__, template_folder="templates", url_prefix="/staff")
+# `response is extendable` in a template: its deadline can be moved now
+bp.app_template_test("extendable")(may_extend)
 
 from . import (  # noqa: E402,F401  (registers the views)
     action_plan,
+    campaign_actions,
     campaigns,
     exports,
     outbox,

@@ -18,8 +18,7 @@ from webapp.store.deadlines import DeadlineRefused, deadline_for, extend_deadlin
 from webapp.store.models import AuditEvent, InvitationLink, OutboxMessage
 from webapp.store.responses import NotEditable, save_draft, submit
 from webapp.store.status import CLARIFICATION, SUBMITTED, may_answer
-from webapp.store.tracking import campaign_figures
-from webapp.store.tracking import campaign_lines, overview
+from webapp.store.tracking import campaign_figures, campaign_lines, overview
 
 SCHEDULE = outbox.Schedule(days_before=7, days_after=3)
 TODAY = date.today()

@@ -6,8 +6,10 @@ bp = Blueprint("review", __name__, template_folder="templates", url_prefix="/sta
 
 from . import (  # noqa: E402,F401  (registers the views)
     action_plan,
+    campaign_list,
     campaigns,
     exports,
+    navigation,
     outbox,
     reviewing,
     routes,

@@ -17,7 +17,7 @@ from ..store.status import LABELS, STATUSES
 from ..store.tracking import SORTS, by_contract, campaign_lines, count_lines, overview
 from ..store.versions import definition
 from . import bp
-from .verdict_text import overridden
+from .verdict_text import campaign_rating_labels, overridden
 
 
 @bp.get("/")
@@ -30,6 +30,7 @@ def dashboard():
         contracts=by_contract(lines),
         statuses=STATUSES,
         labels=LABELS,
+        rating_labels=campaign_rating_labels(db()),
     )
 
 

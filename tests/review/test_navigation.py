@@ -55,3 +55,24 @@ def test_a_campaign_page_is_marked_as_under_campaigns(app, masks):
     row = re.search(rf'href="/staff/campaigns/{campaign_id}".*?</tr>', listing, re.S).group(0)
     assert re.findall(r'<td class="number">(\d+)</td>', row)[:3] == ["2", "0", "0"]
     assert "Open" in row and "(version" in row
+
+
+def test_the_campaign_list_costs_the_same_queries_for_more_campaigns(app, masks):
+    from tests.support.queries import count_statements
+
+    client = signed_in(app)
+
+    def cost() -> int:
+        def fetch() -> None:
+            assert client.get("/staff/campaigns").status_code == 200
+
+        return count_statements(app.extensions["kedjekoll.engine"], fetch)
+
+    with unit_of_work(app.extensions["kedjekoll.sessions"]) as session:
+        make_campaign(session, masks, suppliers=2)
+    cost()  # the definition is read and parsed once per process
+    before = cost()
+    with unit_of_work(app.extensions["kedjekoll.sessions"]) as session:
+        for _ in range(4):
+            make_campaign(session, masks, suppliers=5)
+    assert cost() == before

@@ -119,8 +119,10 @@ def test_the_overview_chart_counts_the_stored_ratings(demo):
         amber = sum(1 for e in expected.values() if e["campaign"] == campaign_id and e["amber"])
         title = re.search(rf'<title id="c{campaign_id}-label">(.*?)</title>', page, re.S)
         assert title is not None
-        shown = dict(re.findall(r"(\w+) (\d+)", title.group(1).split(":", 1)[1]))
-        assert {k: int(v) for k, v in shown.items()} == dict(ratings), title.group(1)
+        shown = dict(re.findall(r"([A-Za-z ]+?) (\d+)", title.group(1).split(":", 1)[1]))
+        words = {"Low risk": "low", "Medium risk": "medium", "High risk": "high"}
+        assert {words[k.strip()]: int(v) for k, v in shown.items()} == dict(ratings), \
+            title.group(1)
         row = re.search(rf'href="/staff/campaigns/{campaign_id}".*?</tr>', page, re.S).group(0)
         numbers = [c for c in re.findall(r"<td>(\d+)</td>", row)]
         assert str(red) in numbers and str(amber) in numbers

@@ -11,8 +11,10 @@ bp.app_template_test("extendable")(may_extend)
 from . import (  # noqa: E402,F401  (registers the views)
     action_plan,
     campaign_actions,
+    campaign_list,
     campaigns,
     exports,
+    navigation,
     outbox,
     reviewing,
     routes,

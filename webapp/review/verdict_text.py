@@ -21,8 +21,9 @@ from ..definitions import Questionnaire
 from ..definitions.fields import text_in
 from ..definitions.scoring import score_band
 from ..rendering import current_language
-from ..store.models import Response, Review, Submission
+from ..store.models import Campaign, QuestionnaireVersion, Response, Review, Submission
 from ..store.verdicts import CHANGED
+from ..store.versions import definition
 
 Record = Mapping[str, Any]
 
@@ -41,6 +42,30 @@ def band_label(q: Questionnaire, band: str | None) -> str:
     if found is None:
         return band or "—"
     return text_in(found.label, current_language(), "sv")
+
+
+def rating_labels(questionnaires: Iterable[Questionnaire]) -> dict[str, str]:
+    """Rating id -> its label in the page's language, lowest risk first.
+
+    For figures summed over several questionnaires (the overview): the first
+    questionnaire that names a rating gives its label.
+    """
+    lang = current_language()
+    bands: dict[str, tuple[float, str]] = {}
+    for q in questionnaires:
+        for r in q.ratings:
+            bands.setdefault(r.id, (r.min_score, text_in(r.label, lang, "sv")))
+    return {rid: label for rid, (_score, label) in
+            sorted(bands.items(), key=lambda item: -item[1][0])}
+
+
+def campaign_rating_labels(session: Session) -> dict[str, str]:
+    """The rating labels of every questionnaire version a campaign uses (one query)."""
+    used = select(Campaign.questionnaire_version_id)
+    versions = session.scalars(select(QuestionnaireVersion)
+                               .where(QuestionnaireVersion.id.in_(used))
+                               .order_by(QuestionnaireVersion.id))
+    return rating_labels(definition(v) for v in versions)
 
 
 def score_text(record: Record) -> str:

@@ -70,6 +70,7 @@ def test_keyboard_only_grade_clarify_and_decide(browser, live):
     tab_until(page, lambda f: f["id"] == f"grade-{graded}")
     page.keyboard.type(f"{level:g}")
     assert focused(page)["value"] == str(level)
+    expect(page.locator("#progress")).to_have_text(f"1 av {to_grade} bedömda")  # unsaved
     page.keyboard.press("Tab")
     assert focused(page)["id"] == f"comment-{graded}"
     page.keyboard.type("Processen är beskriven, men utan belägg.")

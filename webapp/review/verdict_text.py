@@ -73,14 +73,22 @@ def score_text(record: Record) -> str:
     return format_decimal(total) if total is not None else "—"
 
 
-def _flag_reason(q: Questionnaire, record: Record) -> str | None:
-    """The flags that put the rating above the score's band, counted ("2 red flags")."""
+def deciding_flags(q: Questionnaire, record: Record | None) -> list[Mapping[str, Any]]:
+    """The raised flags that put the rules' rating above the score's band (none when the
+    score's band is the rating): what the review page marks as deciding it."""
+    if not record:
+        return []
     rating = record.get("rules_rating", record.get("rating"))
     if rating is None or rating == score_band(q, record.get("total")):
-        return None
+        return []
     defined = {f.id: f for f in q.flags}
-    deciding = [hit for hit in record.get("flags", ()) if hit.get("id") in defined
-                and q.flag_band(defined[hit["id"]]) == rating]
+    return [hit for hit in record.get("flags", ()) if hit.get("id") in defined
+            and q.flag_band(defined[hit["id"]]) == rating]
+
+
+def _flag_reason(q: Questionnaire, record: Record) -> str | None:
+    """The flags that put the rating above the score's band, counted ("2 red flags")."""
+    deciding = deciding_flags(q, record)
     red = sum(1 for hit in deciding if hit.get("severity") == "red")
     amber = len(deciding) - red
     parts = []

@@ -18,23 +18,34 @@ import click
               help="The file to write (default: responses/exports/campaign-ID.FORMAT). "
                    "With csv, table rows go beside it in NAME-tables.csv.")
 @click.option("--lang", type=click.Choice(["sv", "en"]), default="sv", show_default=True,
-              help="Language of the second header row (question texts) in csv and xlsx.")
-def export(campaign_id: int, kind: str, output: Path | None, lang: str) -> None:
+              help="Language of the texts: the csv's second header row (question texts); "
+                   "in xlsx the first header row, options, statuses and ratings.")
+@click.option("--dialect", type=click.Choice(["sv", "en"]), default=None,
+              help="How csv is written. sv: for Swedish Excel, with semicolons, a decimal "
+                   "comma and Swedish time; en: international, with commas, a decimal point "
+                   "and UTC. Default: as --lang.")
+def export(campaign_id: int, kind: str, output: Path | None, lang: str,
+           dialect: str | None) -> None:
     """Export a campaign's responses: the latest submitted answers, score, flags, grades.
 
     Every response gets a row, also those never submitted (status only, no answers).
     Rows are read and written in batches, so memory stays flat for large campaigns.
     Text that a spreadsheet could run as a formula is prefixed with ' (security S14).
+    The xlsx has typed cells (numbers, dates, Swedish time), frozen headers, texts in
+    --lang and the codes in its second header row and options sheet.
     Each export is recorded in the audit log.
     """
     from .cli import _database_url
     from .config import defaults
+    from .formats import DEFAULT_TIMEZONE
     from .store.db import make_engine, session_factory, unit_of_work
     from .store.exports import record_export, responses_csv, tables_csv
     from .store.models import Campaign
 
     responses = Path(os.environ.get("KEDJEKOLL_RESPONSES_DIR") or defaults()["RESPONSES_DIR"])
     target = output or responses / "exports" / f"campaign-{campaign_id}.{kind}"
+    zone = os.environ.get("KEDJEKOLL_TIMEZONE") or DEFAULT_TIMEZONE
+    dialect = dialect or lang
     engine = make_engine(_database_url())
     sessions = session_factory(engine)
     try:
@@ -47,19 +58,20 @@ def export(campaign_id: int, kind: str, output: Path | None, lang: str) -> None:
             written = [target]
             if kind == "csv":
                 tables = target.with_name(f"{target.stem}-tables.csv")
-                _write_text(target, responses_csv(session, campaign, lang))
-                _write_text(tables, tables_csv(session, campaign))
+                _write_text(target, responses_csv(session, campaign, lang, dialect, zone))
+                _write_text(tables, tables_csv(session, campaign, dialect, zone))
                 written.append(tables)
             elif kind == "xlsx":
                 from .store.workbook import write_xlsx
 
-                write_xlsx(session, campaign, target, lang)
+                write_xlsx(session, campaign, target, lang, zone)
             else:
                 from .store.export_json import campaign_json
 
                 _write_text(target, campaign_json(session, campaign))
         with unit_of_work(sessions) as session:
-            record_export(session, session.get(Campaign, campaign_id), "cli", kind)
+            record_export(session, session.get(Campaign, campaign_id), "cli", kind,
+                          **({"dialect": dialect} if kind == "csv" else {}))
     finally:
         engine.dispose()
     for path in written:

@@ -66,6 +66,7 @@ def remind(today: datetime | None, dry_run: bool) -> None:
     printed instead. Exits 1 when a mail could not be sent (it stays pending and is
     tried again on the next run).
     """
+    from .store.deadlines import deadline_for
     from .store.outbox import due_reminders, queue_reminders
 
     day: date = today.date() if today else date.today()
@@ -74,7 +75,7 @@ def remind(today: datetime | None, dry_run: bool) -> None:
             due = due_reminders(session, day, settings.schedule)
             for response, step in due:
                 click.echo(f"would queue: {step:8} response {response.id} "
-                           f"({response.supplier.name}, deadline {response.campaign.deadline})")
+                           f"({response.supplier.name}, deadline {deadline_for(response)})")
             session.rollback()
             click.echo(f"{len(due)} reminders due on {day}; nothing queued or sent (dry run)")
             return

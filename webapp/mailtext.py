@@ -1,4 +1,4 @@
-"""The words of invitation and reminder mails, in the contact's language.
+"""The words of the outbox's mails (invitations, reminders, news), in the contact's language.
 
 Plain-text templates in `templates/mail/` (the first line is the subject), translated
 through the same Swedish catalogue as the web pages, rendered with Jinja and Babel
@@ -19,6 +19,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from .definitions.fields import text_in
 from .formats import date_text
 from .store.campaigns import BuyerContact
+from .store.deadlines import deadline_for
 from .store.models import Response
 from .store.outbox import LINK
 from .store.status import CLARIFICATION
@@ -59,12 +60,14 @@ class MailText:
                   if qid in q.questions else qid, text, wants_file)
                  for qid, text, wants_file in facts.pop("asked", [])]
         deviation = facts.pop("deviation", None)
+        old = facts.pop("old", None)  # the deadline before it was extended
         text = _environment(language).get_template(f"{kind}.txt").render(
             buyer=self.buyer, supplier=response.supplier.name, campaign=campaign.name,
             contract=campaign.contract.name if campaign.contract else None,
             title=text_in(q.title, language, "sv"),
-            deadline=date_text(campaign.deadline, language),
-            days_left=(campaign.deadline - today).days, step=step,
+            deadline=date_text(deadline_for(response), language),
+            days_left=(deadline_for(response) - today).days, step=step,
+            old_deadline=date_text(old, language) if old else None,
             clarification=response.status == CLARIFICATION,
             contact=BuyerContact.of(campaign) or self.contact, asked=asked,
             deviation=deviation, deviation_deadline=date_text(

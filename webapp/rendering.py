@@ -21,7 +21,6 @@ from markupsafe import Markup
 
 from . import formats
 from .definitions.fields import text_in
-from .definitions.questions import OTHER
 from .forms.places import countries, country_name, region_name
 from .i18n import LANGUAGES
 
@@ -30,9 +29,6 @@ _ALLOWED_TAGS = {
     "p", "em", "strong", "ul", "ol", "li", "a", "code", "pre", "blockquote", "h2", "h3",
     "h4", "br", "hr", "table", "thead", "tbody", "tr", "th", "td",
 }
-_YESNO = {"sv": {"yes": "Ja", "no": "Nej", "dont_know": "Vet inte"},
-          "en": {"yes": "Yes", "no": "No", "dont_know": "Don't know"}}
-
 
 def markdown_html(text: str) -> Markup:
     """Markdown to HTML, then cleaned by nh3: the only way author text becomes markup."""
@@ -93,16 +89,7 @@ def size_text(size: int | float) -> str:
 
 def option_label(value: Any, question: Any) -> str:
     """The label of a chosen option in the current language."""
-    lang = current_language()
-    if question.type == "yesno":
-        return _YESNO[lang].get(value, str(value))
-    if value == OTHER:
-        return text_in(question.other_label, lang) if question.other_label else \
-            ("Annat" if lang == "sv" else "Other")
-    for option in question.options:
-        if option.value == value:
-            return text_in(option.label, lang, "sv")
-    return str(value)
+    return question.option_text(value, current_language())
 
 
 @lru_cache(maxsize=4)

@@ -60,10 +60,11 @@ def test_a_reply_with_a_file_without_javascript(browser, live, masks, tmp_path):
     reviewer = staff.new_page()
     sign_in(reviewer, live.url, "svar@region.example")
     reviewer.goto(f"{live.url}/staff/responses/{response_id}")
+    reviewer.click(f"#clarify-{asked.id} > summary")  # the box opens when asked for
     reviewer.fill(f"#ask-{asked.id}", "Bifoga den senaste revisionsrapporten.")
     reviewer.check(f"#ask-file-{asked.id}")
     no_violations(reviewer, axe)
-    reviewer.click("button[value=clarify]")
+    reviewer.click(f"#clarify-{asked.id} button[value=clarify]")
     assert "Leverantören har ombetts att förtydliga." in reviewer.content() or \
         reviewer.url.endswith(f"/staff/responses/{response_id}")
 

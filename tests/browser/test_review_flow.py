@@ -74,8 +74,9 @@ def test_review_clarify_accept_with_an_action_plan(browser, live, masks, tmp_pat
     assert "Bedömningarna är sparade." in reviewer.content()
     assert reviewer.inner_text("#live-total") == high
     no_violations(reviewer, axe)
+    reviewer.click(f"#clarify-{graded.id} > summary")  # the box opens when asked for
     reviewer.fill(f"#ask-{graded.id}", "Bifoga den senaste revisionsrapporten.")
-    reviewer.click("button[value=clarify]")
+    reviewer.click(f"#clarify-{graded.id} button[value=clarify]")
     assert "Leverantören har ombetts att komplettera." in reviewer.content()
 
     # the supplier answers the question asked about and submits again

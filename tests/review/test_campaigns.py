@@ -139,12 +139,13 @@ def test_a_campaign_can_be_closed(app, staff):
     location = staff.post("/staff/campaigns/new", data=data).headers["Location"]
     campaign_id = int(location.rstrip("/").rsplit("/", 1)[1])
     html = staff.get(f"/staff/campaigns/{campaign_id}?lang=en").get_data(as_text=True)
-    assert f'action="/staff/campaigns/{campaign_id}/close"' in html
+    assert f'href="/staff/campaigns/{campaign_id}/close"' in html  # to the confirmation
     closed = staff.post(f"/staff/campaigns/{campaign_id}/close",
                         data={"csrf_token": _token(page)})
     assert closed.status_code == 303
     html = staff.get(closed.headers["Location"] + "?lang=en").get_data(as_text=True)
-    assert "The campaign was closed." in html and "This campaign is closed." in html
+    assert "The campaign was closed. Suppliers who can no longer answer: 1." in html
+    assert "This campaign is closed." in html
     with unit_of_work(app.extensions["kedjekoll.sessions"]) as session:
         assert session.get(Campaign, campaign_id).status == "closed"
         assert session.scalar(select(AuditEvent).where(AuditEvent.action == "campaign.closed"))

@@ -55,10 +55,25 @@ def test_grading_then_deciding(demo_app):  # noqa: F811
     assert 'value="Ändrad kommentar"' in page and ">Utkast</textarea>" in page  # kept
     with demo_app.app_context(), demo_app.extensions["kedjekoll.sessions"]() as session:
         assert session.get(Response, response_id).status == "in_review"  # needs a reason
+    with demo_app.app_context(), demo_app.extensions["kedjekoll.sessions"]() as session:
+        red = session.get(Response, response_id).red_flags
+    if red:  # accepting despite red flags needs its own written reason
+        refused = reviewer.post(f"/staff/responses/{response_id}", data=dict(
+            data, action="accepted", justification="Styrkt med revisioner."))
+        page = refused.get_data(as_text=True)
+        assert refused.status_code == 422
+        assert ('<a href="#accept-despite">Svaren ger röda flaggor: skriv varför du godkänner '
+                'ändå, eller välj ett annat beslut.</a>') in page
+        assert ">Styrkt med revisioner.</textarea>" in page  # kept
+        data["accept-despite"] = "Fabriken är bytt; ny revision bifogad."
     reviewer.post(f"/staff/responses/{response_id}", data=dict(
         data, action="accepted", justification="Styrkt med revisioner."))
     with demo_app.app_context(), demo_app.extensions["kedjekoll.sessions"]() as session:
         assert session.get(Response, response_id).status == "accepted"
+        review = session.scalar(select(Review).where(Review.response_id == response_id))
+        if red:
+            assert review.justification == ("Styrkt med revisioner.\n\nGodkänd trots röda "
+                                            "flaggor: Fabriken är bytt; ny revision bifogad.")
 
 
 def test_clarification_request_from_the_review_page(demo_app):  # noqa: F811

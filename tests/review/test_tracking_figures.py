@@ -18,7 +18,7 @@ from webapp import create_app
 from webapp.store.db import unit_of_work
 from webapp.store.models import Campaign, Contract, Response
 from webapp.store.responses import questionnaire_of
-from webapp.store.status import ANSWERED, STATUSES, is_overdue
+from webapp.store.status import ANSWERED, LABELS, STATUSES, is_overdue
 from webapp.supplier.limits import limiter
 
 
@@ -54,16 +54,18 @@ def overview_rows(page: str) -> dict[int, dict]:
     rows = {}
     for cid, row in re.findall(r'<th scope="row"><a href="/staff/campaigns/(\d+)">(.*?)</tr>',
                                page, re.S):
-        cells = [words(c) for c in re.findall(r"<td>(.*?)</td>", row, re.S)]
-        n = len(STATUSES)
+        raw = re.findall(r"<td>(.*?)</td>", row, re.S)
+        cells = [words(c) for c in raw]
+        status_of = {LABELS[s]["en"]: s for s in STATUSES}
         title = re.search(rf'<title id="c{cid}-label">(.*?)</title>', page, re.S).group(1)
+        shown = title.split(":", 1)[1].strip()
         rows[int(cid)] = dict(
             contract=words(re.search(r'<span class="meta">(.*?)</span>', row).group(1)),
             invited=int(cells[1]), answered=int(cells[2]), overdue=int(cells[3]),
-            by_status={s: int(v) for s, v in zip(STATUSES, cells[4:4 + n], strict=True)
-                       if v != "0"},
-            red=int(cells[4 + n]), amber=int(cells[5 + n]),
-            codes={k: int(v) for k, v in re.findall(r"(\w+) (\d+)", title.split(":", 1)[1])})
+            by_status={status_of[words(label)]: int(n) for label, n in re.findall(
+                r"<li>(.*?) <strong>(\d+)</strong></li>", raw[4], re.S)},
+            red=int(cells[5]), amber=int(cells[6]),
+            ratings={k: int(v) for k, v in re.findall(r"([^,]+?) (\d+)(?:, |$)", shown)})
     return rows
 
 
@@ -72,6 +74,8 @@ def agreement_rows(page: str) -> dict[str, tuple[int, ...]]:
     rows = {}
     for name, row in re.findall(r'<tr><th scope="row">(.*?)</th>(.*?)</tr>', table, re.S):
         cells = re.findall(r"<td>(.*?)</td>", row, re.S)
+        if len(cells) < 5:  # a row of a rating chart's own small table
+            continue
         rows[words(name)] = tuple(int(words(c)) for c in cells[:5])
     return rows
 
@@ -98,7 +102,7 @@ def test_overview_campaign_header_and_agreements_show_the_same_figures(demo_app)
         for key in ("contract", "invited", "answered", "overdue", "red", "amber"):
             assert shown[key] == e[key], (cid, key)
         assert shown["by_status"] == dict(e["by_status"]), cid
-        assert shown["codes"] == dict(e["codes"]), cid
+        assert shown["ratings"] == dict(e["ratings"]), cid
         page = client.get(f"/staff/campaigns/{cid}?lang=en").get_data(as_text=True)
         figures = header(page)
         assert figures["Invited"] == str(e["invited"]), cid

@@ -5,12 +5,15 @@ from __future__ import annotations
 import csv
 import io
 import json
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import jsonschema
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
+from sqlalchemy import select
 
 from tests.conftest import ROOT
 from tests.store.conftest import make_campaign, make_staff
@@ -22,6 +25,7 @@ from webapp.store.db import unit_of_work
 from webapp.store.export_json import campaign_json
 from webapp.store.exports import responses_csv, tables_csv
 from webapp.store.files import attach
+from webapp.store.models import Submission
 from webapp.store.responses import save_draft, submit
 from webapp.store.workbook import write_xlsx
 
@@ -122,6 +126,7 @@ def test_csv_has_a_row_per_response_with_the_stored_answers(session, every_type)
     assert ids[12:] == ["name", "story", "workers", "since", "role", "role.other", "goods",
                         "audited", "country", "region", "report"]  # no table: its own file
     assert texts[1] == "Supplier" and texts[12] == "Name" and texts[17] == "Role (other)"
+    assert texts[5] == "Submitted (UTC)"  # the international dialect: UTC, as before
     by_id = {int(r[0]): dict(zip(ids, r, strict=True)) for r in rows}
     assert sorted(by_id) == sorted([first.id, second.id, third.id])
     one = by_id[first.id]
@@ -153,27 +158,94 @@ def test_tables_csv_has_a_row_per_table_row(session, every_type):
                     [str(first.id), first.supplier.name, "tiers", "2", "Plain Ltd", "59.5", ""]]
 
 
-def test_xlsx_has_responses_tables_flags_and_grades(session, every_type):
+def _submitted(session, response) -> datetime:
+    """When the response's latest round was sent, as a naive Stockholm wall-clock time."""
+    moment = session.scalar(select(Submission.submitted_at).where(
+        Submission.response_id == response.id).order_by(Submission.round.desc()))
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=ZoneInfo("UTC"))
+    return moment.astimezone(ZoneInfo("Europe/Stockholm")).replace(tzinfo=None)
+
+
+def test_swedish_csv_opens_in_columns_with_decimal_commas(session, every_type):
+    campaign, (first, second, third) = answered(session, every_type)
+    chunks = list(responses_csv(session, campaign, "sv", dialect="sv"))
+    text = "".join(chunks)
+    assert text.startswith("\ufeff") and "\r\n" in text
+    ids, texts, *rows = list(csv.reader(io.StringIO(text.removeprefix("\ufeff")),
+                                        delimiter=";"))
+    assert len(ids) == 23 and ids[:2] == ["response.id", "supplier.name"]
+    assert all(len(row) == len(ids) for row in [texts, *rows])  # columns, not one long cell
+    assert texts[1] == "Leverantör" and texts[5] == "Inskickat (svensk tid)"
+    by_id = {int(r[0]): dict(zip(ids, r, strict=True)) for r in rows}
+    assert by_id[second.id]["response.score"] == "100,0"  # Swedish Excel reads a number
+    assert by_id[first.id]["workers"] == "-3" and by_id[first.id]["since"] == "2019-05-01"
+    assert by_id[first.id]["name"] == "'=HYPERLINK(\"http://evil.example\")"  # still S14
+    assert by_id[first.id]["goods"] == "masks; aprons"  # codes, as in the other CSV
+    assert by_id[first.id]["response.submitted_at"] == \
+        _submitted(session, first).strftime("%Y-%m-%d %H:%M:%S")
+    tables = "".join(tables_csv(session, campaign, dialect="sv")).removeprefix("\ufeff")
+    header, *lines = list(csv.reader(io.StringIO(tables), delimiter=";"))
+    assert header[-2] == "tiers.share" and [line[-2] for line in lines] == ["40,5", "59,5"]
+
+
+def test_xlsx_is_typed_frozen_and_labelled(session, every_type):
     campaign, (first, second, third) = answered(session, every_type)
     out = io.BytesIO()
     write_xlsx(session, campaign, out, "sv")
-    book = load_workbook(io.BytesIO(out.getvalue()), read_only=True)
-    assert book.sheetnames == ["responses", "tiers", "flags", "grades"]
-    ids, texts, *rows = [list(r) for r in book["responses"].iter_rows(values_only=True)]
-    assert texts[1] == "Leverantör" and texts[12] == "Namn"
+    book = load_workbook(io.BytesIO(out.getvalue()))
+    assert book.sheetnames == ["responses", "tiers", "flags", "grades", "options"]
+    sheet = book["responses"]
+    assert sheet.freeze_panes == "C3"  # both header rows and the supplier stay in view
+    assert sheet.auto_filter.ref == "A2:W5"  # on the code row, over every response
+    texts, ids, *rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+    assert texts[1] == "Leverantör" and texts[12] == "Namn" and texts[16] == "Roll"
+    assert texts[5] == "Inskickat (svensk tid)"
+    assert ids[1] == "supplier.name" and ids[16] == "role"  # the codes, second row
     one = next(dict(zip(ids, r, strict=True)) for r in rows if r[0] == first.id)
     assert one["workers"] == -3 and one["name"].startswith("'=")
-    assert one["goods"] == "masks; aprons" and one["report"] == "'=Revision 2025.pdf"
+    assert one["role"] == "Annat" and one["role.other"] == "'+Agent"
+    assert one["goods"] == "Munskydd; Förkläden" and one["audited"] == "Vet inte"
+    assert one["report"] == "'=Revision 2025.pdf" and one["response.status"] == "Inskickad"
+    assert one["since"] == datetime(2019, 5, 1)
+    # Stockholm wall-clock time, to Excel's precision (milliseconds)
+    assert abs(one["response.submitted_at"] - _submitted(session, first)).total_seconds() < 0.01
+    cells = {c.column_letter: c for c in sheet[next(i for i, r in enumerate(rows, 3)
+                                                    if r[0] == second.id)]}
+    score = cells["G"]
+    assert (score.value, score.data_type, score.number_format) == (100, "n", "0.0")
+    assert cells["H"].value == "Låg" and cells["L"].value == "Godkänd"
+    row_one = sheet[next(i for i, r in enumerate(rows, 3) if r[0] == first.id)]
+    assert row_one[5].is_date and row_one[5].number_format == "yyyy-mm-dd hh:mm"
+    assert row_one[15].is_date and row_one[15].number_format == "yyyy-mm-dd"
     tiers = [list(r) for r in book["tiers"].iter_rows(values_only=True)]
-    assert tiers[0] == ["response.id", "supplier.name", "row.number", "company", "share",
+    assert tiers[0] == ["Svar", "Leverantör", "Rad", "Företag", "Andel", "Bevis"]
+    assert tiers[1] == ["response.id", "supplier.name", "row.number", "company", "share",
                         "evidence"]
-    assert tiers[1] == [first.id, first.supplier.name, 1, "'@Weaving Co", 40.5, "audit.pdf"]
+    assert tiers[2] == [first.id, first.supplier.name, 1, "'@Weaving Co", 40.5, "audit.pdf"]
+    assert book["tiers"].freeze_panes == "C3"
     flags = [list(r) for r in book["flags"].iter_rows(values_only=True)]
-    assert sorted((f[2], f[3]) for f in flags[1:]) == [("unsure", "amber"), ("xinjiang", "red")]
-    assert {f[4] for f in flags[1:]} == {"X", "O"}  # the messages in Swedish
+    assert sorted((f[2], f[3]) for f in flags[2:]) == [("unsure", "Gul"), ("xinjiang", "Röd")]
+    assert {f[4] for f in flags[2:]} == {"X", "O"}  # the messages in Swedish
     grades = [list(r) for r in book["grades"].iter_rows(values_only=True)]
-    assert [g[:5] for g in grades[1:]] == [[second.id, second.supplier.name, "story", 2,
+    assert grades[0][:4] == ["Svar", "Leverantör", "Fråga", "Poäng"]
+    assert [g[:5] for g in grades[2:]] == [[second.id, second.supplier.name, "story", 2,
                                             "'-Good enough"]]
+    options = [list(r) for r in book["options"].iter_rows(values_only=True)]
+    assert ["role", "Roll", "maker", "Tillverkare"] in options  # the codes are kept here
+    assert ["audited", "Granskad", "dont_know", "Vet inte"] in options
+
+
+def test_xlsx_in_english_has_english_labels(session, every_type):
+    campaign, (first, *_rest) = answered(session, every_type)
+    out = io.BytesIO()
+    write_xlsx(session, campaign, out, "en")
+    rows = list(load_workbook(io.BytesIO(out.getvalue()), read_only=True)["responses"]
+                .iter_rows(values_only=True))
+    assert rows[0][1] == "Supplier" and rows[0][5] == "Submitted (Swedish time)"
+    one = dict(zip(rows[1], next(r for r in rows[2:] if r[0] == first.id), strict=True))
+    assert one["goods"] == "Masks; Aprons" and one["audited"] == "Don't know"
+    assert one["role"] == "Other" and one["response.status"] == "Submitted"
 
 
 def test_json_is_valid_against_the_shipped_schema(session, every_type):
@@ -254,7 +326,7 @@ number = st.one_of(st.integers(-10**9, 10**9),
 
 def _is_number(cell: str) -> bool:
     try:
-        float(cell)
+        float(cell.replace(",", "."))  # the Swedish dialect's decimal comma
     except ValueError:
         return False
     return True
@@ -298,8 +370,10 @@ def test_no_exported_cell_starts_a_formula(s14_sessions, supplier, name, story, 
                                           reviewer)
         cells = []
         for export in (responses_csv, tables_csv):
-            text = "".join(export(session, campaign)).removeprefix("\ufeff")
-            cells += [c for row in csv.reader(io.StringIO(text)) for c in row]
+            for dialect, separator in (("en", ","), ("sv", ";")):
+                text = "".join(export(session, campaign, dialect=dialect)).removeprefix("\ufeff")
+                cells += [c for row in csv.reader(io.StringIO(text), delimiter=separator)
+                          for c in row]
         out = io.BytesIO()
         write_xlsx(session, campaign, out)
     for cell in cells:

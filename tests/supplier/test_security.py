@@ -56,6 +56,9 @@ def test_pdf_upload_is_served_as_a_download_to_its_owner_only(site, supplier):
     assert download.status_code == 200 and body == PDF
     assert download.headers["Content-Type"] == "application/pdf"
     assert download.headers["Content-Disposition"].startswith("attachment;")
+    # the supplier's own name, ö and all (RFC 6266), with an ASCII look-alike for old clients
+    assert download.headers["Content-Disposition"].endswith(
+        "filename=uppforandekod.pdf; filename*=UTF-8''uppf%C3%B6randekod.pdf")
     assert download.headers["X-Content-Type-Options"] == "nosniff"
     other = SupplierClient(site, site.tokens[1])
     assert other.get(f"/supplier/files/{attachment.id}").status_code == 404

@@ -2,7 +2,8 @@
 
 Each class knows its YAML keys (the pydantic fields), the kind of value its answer is
 in conditions (`kind`), which constraints may carry an author-written message, how
-its answer earns points, and its export columns (`export_columns`, `export_cells`).
+its answer earns points, how a chosen value reads in each language (`option_text`, for
+pages and the workbook), and its export columns (`export_columns`, `export_cells`).
 Adding a type means adding one class here and listing it in `QUESTION_TYPES`.
 """
 
@@ -13,13 +14,17 @@ from typing import Annotated, Any, ClassVar, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, StrictBool, StrictInt, Tag
 
-from .fields import Condition, Id, NonNegative, OptionValue, Text
+from .fields import Condition, Id, NonNegative, OptionValue, Text, text_in
 
 OTHER = "other"  # the option value reserved for "other, please specify"
 JOIN = "; "  # joins several values in one exported cell (multichoice, files)
 #: the fixed columns of the tables export; a table's own are `<table>.<column>`, so a
 #: table and column must not spell one of these (checker code Q308)
 TABLE_EXPORT_FIXED = ("response.id", "supplier.name", "question", "row")
+#: the answers of a yes/no question as a reader sees them, by language
+YESNO_LABELS = {"sv": {"yes": "Ja", "no": "Nej", "dont_know": "Vet inte"},
+                "en": {"yes": "Yes", "no": "No", "dont_know": "Don't know"}}
+OTHER_LABELS = {"sv": "Annat", "en": "Other"}  # the "other" option, unless the author names it
 EVIDENCE_TYPES = ("pdf", "docx", "xlsx", "pptx", "odt", "ods", "odp", "csv", "txt",
                   "jpg", "jpeg", "png")
 
@@ -67,6 +72,10 @@ class QuestionBase(Definition):
         """The values an answer may take, where the type has a fixed set."""
         return None
 
+    def option_text(self, value: Any, lang: str, fallback: str = "sv") -> str:
+        """A chosen value as the reader sees it in `lang` (types without options: as is)."""
+        return str(value)
+
     def max_points(self) -> float | None:
         """The most points an answer can earn automatically; None if not auto-scored."""
         return None
@@ -79,10 +88,11 @@ class QuestionBase(Definition):
         """Column headers of this question in the main export sheet (none by default)."""
         return ()
 
-    def export_cells(self, values: Mapping[str, Any],
-                     files: Mapping[str, str] | None = None) -> tuple[Any, ...]:
+    def export_cells(self, values: Mapping[str, Any], files: Mapping[str, str] | None = None,
+                     lang: str | None = None) -> tuple[Any, ...]:
         """The cells of `export_columns` for the answers in `values` (a response or a
-        table row); `files` maps attachment ids to their original names."""
+        table row); `files` maps attachment ids to their original names. With `lang`,
+        a chosen option is its label in that language (the workbook), else its code."""
         return ()
 
 
@@ -106,10 +116,14 @@ class AnswerBase(QuestionBase):
         """One column named by the question id."""
         return (self.id,)
 
-    def export_cells(self, values: Mapping[str, Any],
-                     files: Mapping[str, str] | None = None) -> tuple[Any, ...]:
-        """The stored value as it is: text, a number, an option value, an ISO date or code."""
-        return (_plain(values.get(self.id)),)
+    def export_cells(self, values: Mapping[str, Any], files: Mapping[str, str] | None = None,
+                     lang: str | None = None) -> tuple[Any, ...]:
+        """The stored value as it is: text, a number, an option value, an ISO date or code;
+        with `lang`, an option (yes/no) as its label."""
+        value = values.get(self.id)
+        if lang is not None and isinstance(value, str) and self.option_values():
+            return (self.option_text(value, lang),)
+        return (_plain(value),)
 
 
 class TextQuestion(AnswerBase):
@@ -173,10 +187,24 @@ class _WithOptions(AnswerBase):
         """The option value(s), and `<id>.other` for the "other" text if offered."""
         return (self.id, f"{self.id}.{OTHER}") if self.other else (self.id,)
 
-    def export_cells(self, values: Mapping[str, Any],
-                     files: Mapping[str, str] | None = None) -> tuple[Any, ...]:
+    def option_text(self, value: Any, lang: str, fallback: str = "sv") -> str:
+        if value == OTHER:
+            return text_in(self.other_label, lang, fallback) if self.other_label \
+                else OTHER_LABELS.get(lang, OTHER_LABELS["en"])
+        for option in self.options:
+            if option.value == value:
+                return text_in(option.label, lang, fallback)
+        return str(value)
+
+    def export_cells(self, values: Mapping[str, Any], files: Mapping[str, str] | None = None,
+                     lang: str | None = None) -> tuple[Any, ...]:
         value = values.get(self.id)
-        chosen = JOIN.join(str(v) for v in value) if isinstance(value, list) else _plain(value)
+
+        def shown(v: Any) -> Any:
+            return self.option_text(v, lang) if lang is not None else str(v)
+
+        chosen = JOIN.join(shown(v) for v in value) if isinstance(value, list) else \
+            shown(value) if lang is not None and isinstance(value, str) else _plain(value)
         if self.other:
             return (chosen, _plain(values.get(f"{self.id}.{OTHER}")))
         return (chosen,)
@@ -236,6 +264,9 @@ class YesNoQuestion(AnswerBase):
     def option_values(self) -> tuple[str, ...]:
         return ("yes", "no", "dont_know") if self.dont_know else ("yes", "no")
 
+    def option_text(self, value: Any, lang: str, fallback: str = "sv") -> str:
+        return YESNO_LABELS.get(lang, YESNO_LABELS["en"]).get(value, str(value))
+
     def max_points(self) -> float | None:
         if self.points is None:
             return None
@@ -291,8 +322,8 @@ class FileQuestion(AnswerBase):
     kind: ClassVar = "files"
     constraints: ClassVar = ("required", "accept", "max_size_mb", "max_files")
 
-    def export_cells(self, values: Mapping[str, Any],
-                     files: Mapping[str, str] | None = None) -> tuple[Any, ...]:
+    def export_cells(self, values: Mapping[str, Any], files: Mapping[str, str] | None = None,
+                     lang: str | None = None) -> tuple[Any, ...]:
         """The files' original names (never their stored ids), joined."""
         value = values.get(self.id)
         if not isinstance(value, list):
@@ -364,21 +395,22 @@ class TableQuestion(AnswerBase):
         """None in the main sheet: a table's rows are exported separately."""
         return ()
 
-    def export_cells(self, values: Mapping[str, Any],
-                     files: Mapping[str, str] | None = None) -> tuple[Any, ...]:
+    def export_cells(self, values: Mapping[str, Any], files: Mapping[str, str] | None = None,
+                     lang: str | None = None) -> tuple[Any, ...]:
         return ()
 
     def row_columns(self) -> tuple[str, ...]:
         """Headers of this table's own export: its columns' export columns."""
         return tuple(name for column in self.columns for name in column.export_columns())
 
-    def export_rows(self, values: Mapping[str, Any], files: Mapping[str, str] | None = None
-                    ) -> list[tuple[Any, ...]]:
+    def export_rows(self, values: Mapping[str, Any], files: Mapping[str, str] | None = None,
+                    lang: str | None = None) -> list[tuple[Any, ...]]:
         """The cells of each non-blank row of the answer, in `row_columns` order."""
         rows = values.get(self.id)
         if not isinstance(rows, list):
             return []
-        return [tuple(cell for column in self.columns for cell in column.export_cells(row, files))
+        return [tuple(cell for column in self.columns
+                      for cell in column.export_cells(row, files, lang))
                 for row in rows if isinstance(row, Mapping) and any(
                     v not in (None, "", []) for v in row.values())]
 

@@ -22,12 +22,11 @@ from ..mailer import queue_invitations
 from ..store.campaigns import (
     BuyerContact,
     CampaignError,
-    close_campaign,
     contracts,
     create_campaign,
     reviewers,
 )
-from ..store.models import MAX_ID, Campaign, Contract, StaffUser
+from ..store.models import MAX_ID, Contract, StaffUser
 from ..store.versions import ChangedDefinition, record_version
 from . import bp
 
@@ -178,17 +177,3 @@ def new_campaign():
                         n=len(created.invitations) - len(queued)), "error")
             return redirect(url_for("review.campaign", campaign_id=created.campaign.id), 303)
     return _render(form, contract, problems)
-
-
-@bp.post("/campaigns/<int:campaign_id>/close")
-@audience("staff")
-def close(campaign_id: int):
-    """Close a follow-up round; its answers and reviews stay as they are."""
-    found = db().get(Campaign, campaign_id)
-    if found is None:
-        abort(404)
-    if not FlaskForm().validate():
-        abort(400)
-    close_campaign(db(), found, current_user.email)
-    flash(_("The campaign was closed."), "saved")
-    return redirect(url_for("review.campaign", campaign_id=campaign_id), 303)

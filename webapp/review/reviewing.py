@@ -35,7 +35,9 @@ from ..store.responses import questionnaire_of, submissions
 from ..store.status import ACTION_PLAN, IN_REVIEW, LABELS, SUBMITTED
 from ..supplier.flow import attachments_of
 from . import bp
+from .outline import outline
 from .verdict_text import (
+    deciding_flags,
     grades_in_force,
     lost_notes,
     rating_short,
@@ -89,6 +91,8 @@ def render_review(response: Response, *, typed: Any = None, plan_form: Any = Non
         asked_review = by_round.get(previous.round) if previous else None
         record = records[shown.round]
         changed = set(changed_questions(q, previous.answers, shown.answers)) if previous else set()
+        in_force = grades_in_force(record, review, shown.round)
+        seen = visibility(q, shown.answers)
         context = dict(
             shown=shown,
             is_latest=shown is rounds[-1],
@@ -97,10 +101,13 @@ def render_review(response: Response, *, typed: Any = None, plan_form: Any = Non
             grades={g.question_id: g for g in review.grades} if review else {},
             score=record,
             rating_text=rating_text(q, record),
-            in_force=grades_in_force(record, review, shown.round),
+            in_force=in_force,
             lost=lost_notes(record, records[previous.round] if previous else None,
                             previous.round if previous else None, changed),
-            seen=visibility(q, shown.answers),
+            seen=seen,
+            outline=outline(q, seen, record, in_force),
+            deciding={hit.get("id") for hit in deciding_flags(q, record)},
+            red_flags=sum(1 for hit in record.get("flags", ()) if hit.get("severity") == "red"),
             earlier=visibility(q, previous.answers) if previous else None,
             changed=changed,
             asked={g.question_id: g.clarification for g in asked_review.grades
@@ -251,18 +258,27 @@ def review_action(response_id: int):
     why = request.form.get("rating-justification", "").strip()
     if action == "override" and band and band not in q.risk_bands:
         abort(400)
-    problem = None
+    justification = request.form.get("justification", "").strip()
+    despite = request.form.get("accept-despite", "").strip()
+    problems: list[tuple[str | None, str]] = []
     if action == "override" and band and not why:
-        problem = ("rating-justification",
-                   _("Write why you set the risk rating by hand."))
+        problems.append(("rating-justification",
+                         _("Write why you set the risk rating by hand.")))
     elif action == "clarify" and not any(
             request.form.get(f"ask-{x.id}", "").strip() for x in q.answerable()):
-        problem = (_first_ask(q, response),
-                   _("Write what the supplier should clarify on at least one question."))
-    elif action in DECISION_ACTIONS and not request.form.get("justification", "").strip():
-        problem = ("justification", _("Write a justification for the decision."))
-    if problem:
-        return render_review(response, typed=request.form, problems=[problem], status=422)
+        problems.append((_first_ask(q, response), _(
+            "Write what the supplier should clarify on at least one question.")))
+    if action in DECISION_ACTIONS and not justification:
+        problems.append(("justification", _("Write a justification for the decision.")))
+    if action == "accepted" and response.red_flags and not despite:
+        problems.append(("accept-despite", _(
+            "The answers raise red flags: write why you accept anyway, or choose "
+            "another decision.")))
+    if problems:
+        return render_review(response, typed=request.form, problems=problems, status=422)
+    if action == "accepted" and response.red_flags:
+        justification = _("%(justification)s\n\nAccepted despite red flags: %(why)s",
+                          justification=justification, why=despite)
     try:
         if response.status == SUBMITTED:
             reviews.start_review(db(), response, reviewer)
@@ -281,8 +297,7 @@ def review_action(response_id: int):
                                           wants_file=wants_file)
             flash(_("The supplier has been asked to clarify."), "saved")
         else:
-            reviews.decide(db(), response, action, request.form.get("justification", ""),
-                           reviewer, expected)
+            reviews.decide(db(), response, action, justification, reviewer, expected)
             flash(_("Decision saved."), "saved")
     except reviews.ReviewConflict:
         db().rollback()

@@ -23,7 +23,7 @@ from ..store.tracking import (
 )
 from ..store.versions import definition
 from . import bp
-from .verdict_text import overridden
+from .verdict_text import campaign_rating_labels, overridden
 
 
 @bp.get("/")
@@ -36,6 +36,7 @@ def dashboard():
         contracts=by_contract(lines),
         statuses=STATUSES,
         labels=LABELS,
+        rating_labels=campaign_rating_labels(db()),
     )
 
 

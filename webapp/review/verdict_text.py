@@ -21,8 +21,9 @@ from ..definitions import Questionnaire
 from ..definitions.fields import text_in
 from ..definitions.scoring import score_band
 from ..rendering import current_language
-from ..store.models import Response, Review, Submission
+from ..store.models import Campaign, QuestionnaireVersion, Response, Review, Submission
 from ..store.verdicts import CHANGED
+from ..store.versions import definition
 
 Record = Mapping[str, Any]
 
@@ -43,19 +44,51 @@ def band_label(q: Questionnaire, band: str | None) -> str:
     return text_in(found.label, current_language(), "sv")
 
 
+def rating_labels(questionnaires: Iterable[Questionnaire]) -> dict[str, str]:
+    """Rating id -> its label in the page's language, lowest risk first.
+
+    For figures summed over several questionnaires (the overview): the first
+    questionnaire that names a rating gives its label.
+    """
+    lang = current_language()
+    bands: dict[str, tuple[float, str]] = {}
+    for q in questionnaires:
+        for r in q.ratings:
+            bands.setdefault(r.id, (r.min_score, text_in(r.label, lang, "sv")))
+    return {rid: label for rid, (_score, label) in
+            sorted(bands.items(), key=lambda item: -item[1][0])}
+
+
+def campaign_rating_labels(session: Session) -> dict[str, str]:
+    """The rating labels of every questionnaire version a campaign uses (one query)."""
+    used = select(Campaign.questionnaire_version_id)
+    versions = session.scalars(select(QuestionnaireVersion)
+                               .where(QuestionnaireVersion.id.in_(used))
+                               .order_by(QuestionnaireVersion.id))
+    return rating_labels(definition(v) for v in versions)
+
+
 def score_text(record: Record) -> str:
     total = record.get("total")
     return format_decimal(total) if total is not None else "—"
 
 
-def _flag_reason(q: Questionnaire, record: Record) -> str | None:
-    """The flags that put the rating above the score's band, counted ("2 red flags")."""
+def deciding_flags(q: Questionnaire, record: Record | None) -> list[Mapping[str, Any]]:
+    """The raised flags that put the rules' rating above the score's band (none when the
+    score's band is the rating): what the review page marks as deciding it."""
+    if not record:
+        return []
     rating = record.get("rules_rating", record.get("rating"))
     if rating is None or rating == score_band(q, record.get("total")):
-        return None
+        return []
     defined = {f.id: f for f in q.flags}
-    deciding = [hit for hit in record.get("flags", ()) if hit.get("id") in defined
-                and q.flag_band(defined[hit["id"]]) == rating]
+    return [hit for hit in record.get("flags", ()) if hit.get("id") in defined
+            and q.flag_band(defined[hit["id"]]) == rating]
+
+
+def _flag_reason(q: Questionnaire, record: Record) -> str | None:
+    """The flags that put the rating above the score's band, counted ("2 red flags")."""
+    deciding = deciding_flags(q, record)
     red = sum(1 for hit in deciding if hit.get("severity") == "red")
     amber = len(deciding) - red
     parts = []

@@ -1,7 +1,8 @@
 /* The review page, improved when JavaScript runs: as soon as a grade is chosen, the
-   due-diligence score and the risk rating (with its reason) shown at the top follow: the
+   due-diligence score and the risk rating (with its reason) in the verdict panel follow: the
    server judges the chosen grades with the grades in force, without saving them.
-   Without JavaScript they follow after "Save grades". */
+   So does the count of graded answers in the verdict panel. Without JavaScript they
+   follow after "Save grades". */
 (function () {
   "use strict";
   var form = document.getElementById("review-form");
@@ -31,7 +32,18 @@
       if (note) note.textContent = form.getAttribute("data-unsaved-label");
     }).catch(function () { /* the score still follows after saving */ });
   }
-  form.querySelectorAll("select.grade").forEach(function (el) {
+  /* "8 of 12 graded" follows the grades chosen, as the score does */
+  var progress = document.getElementById("progress");
+  var grades = form.querySelectorAll("select.grade");
+  function recount() {
+    if (!progress) return;
+    var graded = 0;
+    grades.forEach(function (el) { if (el.value !== "") graded += 1; });
+    progress.textContent = progress.getAttribute("data-template")
+      .replace("{graded}", graded).replace("{total}", grades.length);
+  }
+  grades.forEach(function (el) {
     el.addEventListener("change", rescore);
+    el.addEventListener("change", recount);
   });
 })();

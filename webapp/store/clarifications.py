@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, selectinload
 from .audit import record
 from .models import Attachment, ClarificationReply, Response, utcnow
 from .responses import NotEditable, open_questions
+from .status import may_answer
 
 MAX_REPLY = 5000
 #: what a reply's file may be: the types evidence questions accept by default
@@ -43,6 +44,8 @@ def save_reply(session: Session, response: Response, question_id: str, text: str
     neither is removed.
     """
     asked = open_questions(session, response)
+    if not may_answer(response):
+        raise NotEditable("the campaign is closed")
     if asked is None:
         raise NotEditable("replies are written in a clarification round only")
     if question_id not in asked:

@@ -10,6 +10,7 @@ XLSX in `workbook.py`, JSON in `export_json.py`) yield or write their output as 
 
 Every text cell is made safe for spreadsheets (shared/security.md S14): text starting
 with `= + - @`, a tab or a carriage return gets a leading `'`; numbers stay numbers.
+The CSV files come in two dialects (`dialects.py`): for Swedish Excel and international.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import csv
 import io
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import and_, func, select
@@ -27,8 +28,11 @@ from sqlalchemy.orm import Session
 from ..definitions import Questionnaire
 from ..definitions.fields import text_in
 from ..definitions.questions import TABLE_EXPORT_FIXED
+from ..formats import DEFAULT_TIMEZONE
 from .audit import record
+from .dialects import DIALECTS, Dialect
 from .models import Attachment, Campaign, Grade, Response, Review, Submission, Supplier
+from .status import LABELS as STATUS_LABELS
 from .versions import definition
 
 BATCH = 200  # rows fetched per round trip: memory is a few batches, whatever the total
@@ -43,7 +47,7 @@ FIXED = {
     "supplier.org_number": {"en": "Organisation number", "sv": "Organisationsnummer"},
     "response.status": {"en": "Status", "sv": "Status"},
     "response.round": {"en": "Round", "sv": "Omgång"},
-    "response.submitted_at": {"en": "Submitted (UTC)", "sv": "Inskickat (UTC)"},
+    "response.submitted_at": {"en": "Submitted ({clock})", "sv": "Inskickat ({clock})"},
     "response.score": {"en": "Due-diligence score", "sv": "Poäng för tillbörlig aktsamhet"},
     "response.rating": {"en": "Risk rating", "sv": "Riskbedömning"},
     "response.rating_set_by_reviewer": {"en": "Risk rating set by the reviewer, because",
@@ -191,30 +195,52 @@ def headers(q: Questionnaire) -> list[str]:
     return [*FIXED, *(name for question in q.answerable() for name in question.export_columns())]
 
 
-def labels(q: Questionnaire, lang: str) -> list[str]:
-    """The main sheet's second header row: each column's text in `lang`."""
-    texts = [FIXED[key].get(lang, FIXED[key]["en"]) for key in FIXED]
+def labels(q: Questionnaire, lang: str, clock: str = "UTC") -> list[str]:
+    """The main sheet's column texts in `lang`; `clock` names the time zone of moments."""
+    texts = [FIXED[key].get(lang, FIXED[key]["en"]).format(clock=clock) for key in FIXED]
     for question in q.answerable():
-        label = text_in(question.label, lang, q.default_language)
-        for name in question.export_columns():
-            texts.append(label if name == question.id else f"{label} ({_other(lang)})")
+        texts += column_texts(question, lang, q.default_language)
     return texts
+
+
+def column_texts(question: Any, lang: str, fallback: str) -> list[str]:
+    """The texts of a question's (or table column's) export columns in `lang`."""
+    label = text_in(question.label, lang, fallback)
+    return [label if name == question.id else f"{label} ({_other(lang)})"
+            for name in question.export_columns()]
 
 
 def _other(lang: str) -> str:
     return "annat" if lang == "sv" else "other"
 
 
-def main_cells(q: Questionnaire, row: ExportRow) -> list[Any]:
-    """One response's cells in `headers` order (not yet made safe)."""
-    cells: list[Any] = [row.response_id, row.supplier, row.org_number, row.status, row.round,
-                        _timestamp(row.submitted_at), row.score, row.rating,
+def main_cells(q: Questionnaire, row: ExportRow, lang: str | None = None) -> list[Any]:
+    """One response's cells in `headers` order (not yet made safe). The moment is left a
+    datetime for the writer to put in its clock. With `lang`, statuses, ratings,
+    decisions and chosen options are their labels in that language, else their codes."""
+    cells: list[Any] = [row.response_id, row.supplier, row.org_number,
+                        _status_text(row.status, lang), row.round, row.submitted_at,
+                        row.score, _rating_text(q, row.rating, lang),
                         row.override["justification"] if row.override else None,
-                        row.red_flags, row.amber_flags, row.decision]
+                        row.red_flags, row.amber_flags, _status_text(row.decision, lang)]
     names = row.file_names
     for question in q.answerable():
-        cells += question.export_cells(row.answers, names)
+        cells += question.export_cells(row.answers, names, lang)
     return cells
+
+
+def _status_text(code: str | None, lang: str | None) -> str | None:
+    """A status or decision code, or its label in `lang`."""
+    if code is None or lang is None:
+        return code
+    return STATUS_LABELS.get(code, {}).get(lang, code)
+
+
+def _rating_text(q: Questionnaire, code: str | None, lang: str | None) -> str | None:
+    if code is None or lang is None:
+        return code
+    band = next((b for b in q.ratings if b.id == code), None)
+    return text_in(band.label, lang, q.default_language) if band is not None else code
 
 
 def table_headers(q: Questionnaire) -> list[str]:
@@ -236,22 +262,16 @@ def table_cells(q: Questionnaire, row: ExportRow) -> Iterator[list[Any]]:
         offset += size
 
 
-def _timestamp(moment: datetime | None) -> str | None:
-    if moment is None:
-        return None
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(UTC)
-    return moment.strftime("%Y-%m-%d %H:%M:%S")
-
-
 # ------------------------------------------------------------------ CSV
 
 
-def _csv_lines(lines: Iterable[list[Any]], every: int = 200) -> Iterator[str]:
+def _csv_lines(lines: Iterable[list[Any]], dialect: Dialect, zone: str,
+               every: int = 200) -> Iterator[str]:
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csv.writer(buffer, delimiter=dialect.delimiter, lineterminator="\r\n")
     for count, line in enumerate(lines, start=1):
-        writer.writerow([safe(cell) for cell in line])
+        # made safe before the dialect writes numbers, so "-3,5" stays a number
+        writer.writerow([dialect.cell(safe(cell), zone) for cell in line])
         if count % every == 0:
             yield buffer.getvalue()
             buffer.seek(0)
@@ -260,22 +280,25 @@ def _csv_lines(lines: Iterable[list[Any]], every: int = 200) -> Iterator[str]:
         yield buffer.getvalue()
 
 
-def responses_csv(session: Session, campaign: Campaign, lang: str = "en") -> Iterator[str]:
+def responses_csv(session: Session, campaign: Campaign, lang: str = "en",
+                  dialect: str = "en", zone: str = DEFAULT_TIMEZONE) -> Iterator[str]:
     """The responses CSV in chunks: a header row of column ids, a row of their texts in
-    `lang`, then one row per response."""
+    `lang`, then one row per response, written in `dialect` (`zone`: its local clock)."""
     q = campaign_questionnaire(session, campaign)
+    writing = DIALECTS[dialect]
 
     def lines() -> Iterator[list[Any]]:
         yield headers(q)
-        yield labels(q, lang)
+        yield labels(q, lang, writing.zone_label(lang, zone))
         for row in export_rows(session, campaign):
             yield main_cells(q, row)
 
     yield "\ufeff"  # so that Excel reads the file as UTF-8
-    yield from _csv_lines(lines())
+    yield from _csv_lines(lines(), writing, zone)
 
 
-def tables_csv(session: Session, campaign: Campaign) -> Iterator[str]:
+def tables_csv(session: Session, campaign: Campaign, dialect: str = "en",
+               zone: str = DEFAULT_TIMEZONE) -> Iterator[str]:
     """The tables CSV in chunks: one row per row of every table answer."""
     q = campaign_questionnaire(session, campaign)
 
@@ -285,9 +308,10 @@ def tables_csv(session: Session, campaign: Campaign) -> Iterator[str]:
             yield from table_cells(q, row)
 
     yield "\ufeff"
-    yield from _csv_lines(lines())
+    yield from _csv_lines(lines(), DIALECTS[dialect], zone)
 
 
-def record_export(session: Session, campaign: Campaign, actor: str, kind: str) -> None:
-    """The audit event of one export (shared/security.md S18)."""
-    record(session, actor, "campaign.exported", campaign, format=kind)
+def record_export(session: Session, campaign: Campaign, actor: str, kind: str,
+                  **details: Any) -> None:
+    """The audit event of one export (shared/security.md S18), e.g. with its dialect."""
+    record(session, actor, "campaign.exported", campaign, format=kind, **details)

@@ -145,6 +145,7 @@ class Campaign(Base):
     deadline: Mapped[date] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(20), default="open")  # open | closed
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    closed_at: Mapped[datetime | None] = mapped_column()  # when it was last closed
     # the person at the buyer the supplier can turn to, shown on every page and mail
     contact_name: Mapped[str | None] = mapped_column(String(200))
     contact_email: Mapped[str | None] = mapped_column(String(254))
@@ -161,7 +162,8 @@ class Response(Base):
     __table_args__ = (UniqueConstraint("campaign_id", "supplier_id"),
                       # The tracking figures of a campaign read this index alone (tracking.py).
                       Index("ix_response_campaign_figures", "campaign_id", "status", "rating",
-                            "red_flags", "amber_flags", "plan_items", "plan_late", "plan_due"))
+                            "red_flags", "amber_flags", "plan_items", "plan_late", "plan_due",
+                            "deadline"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id", ondelete="CASCADE"))
@@ -176,6 +178,9 @@ class Response(Base):
     last_saved_at: Mapped[datetime | None] = mapped_column()
     submitted_at: Mapped[datetime | None] = mapped_column()
     decided_at: Mapped[datetime | None] = mapped_column()
+    # a later deadline for this supplier alone, and why (store/deadlines.py)
+    deadline: Mapped[date | None] = mapped_column(Date)
+    deadline_reason: Mapped[str | None] = mapped_column(String(500))
     # The verdict on the latest submitted round, stored by store/verdicts.py `refresh`
     # whenever anything it depends on changes: every page, list and export reads these.
     score: Mapped[float | None] = mapped_column()  # due-diligence score, 0-100

@@ -1,4 +1,4 @@
-"""Mail when the buyer acts, and a new link when a supplier asks for one.
+"""Mail when the buyer acts (asks, decides, gives more time), and a new link on request.
 
 Each event is queued in the outbox once (its `dedupe_key` names the event: the round a
 clarification was asked or a decision made in, the deviation, the report that closed
@@ -93,6 +93,17 @@ def deviation_closed(session: Session, response: Response, deviation: Deviation,
     return outbox.queue_to(session, response, outbox.DEVIATION, "closed",
                            f"deviation:{deviation.id}:closed:{report.id}", compose, actor,
                            deviation=deviation, note=report.note)
+
+
+def deadline_extended(session: Session, response: Response, old: date, actor: str,
+                      today: date | None = None) -> OutboxMessage | None:
+    """The supplier was given a later deadline (store/deadlines.py): one mail per new date."""
+    compose = _composer(session)
+    if compose is None:
+        return None
+    return outbox.queue_to(session, response, outbox.DEADLINE, None,
+                           f"deadline:{response.id}:{response.deadline}", compose, actor,
+                           today, old=old)
 
 
 def open_responses_of(session: Session, address: str) -> list[Response]:

@@ -5,10 +5,11 @@ placeholder `{link}` instead of a link, and is sent later by `webapp.mailer`, wh
 mints a fresh link for each mail. A failed attempt leaves the row pending with the error
 and the time of the next try, so nothing is lost while the SMTP server is down.
 
-Reminders follow the campaign deadline: `before` (REMIND_DAYS_BEFORE days ahead), `due`
-(from the deadline day) and `overdue` (REMIND_DAYS_AFTER days after it). Only the
-latest step that applies on a day is queued, and never one whose time had already come
-when the supplier was invited: a campaign created late does not fire every step at once.
+Reminders follow each supplier's deadline (store/deadlines.py `deadline_for`): `before`
+(REMIND_DAYS_BEFORE days ahead), `due` (from the deadline day) and `overdue`
+(REMIND_DAYS_AFTER days after it). Only the latest step that applies on a day is queued,
+and never one whose time had already come when the supplier was invited: a campaign
+created late does not fire every step at once.
 
 A staff member's invitation or password reset (`staff_invite`, `staff_reset`) waits
 here too, tied to the account instead of a response; its set-password link is minted
@@ -28,6 +29,7 @@ from sqlalchemy.orm import Session, contains_eager, selectinload
 
 from ..definitions.questions import EmailQuestion
 from .audit import record
+from .deadlines import deadline_column, deadline_for
 from .models import Answer, Campaign, OutboxMessage, Response, StaffUser, Supplier, utcnow
 from .status import CLARIFICATION, IN_PROGRESS, INVITED
 
@@ -35,6 +37,7 @@ INVITATION, REMINDER = "invitation", "reminder"
 # mails that follow what the buyer does, and a link the supplier asked for
 CLARIFY, DECISION, DEVIATION, NEW_LINK = "clarification", "decision", "deviation", "new_link"
 STAFF_INVITE, STAFF_RESET = "staff_invite", "staff_reset"  # set-password mails to staff
+DEADLINE = "deadline"  # one supplier was given a later deadline
 BEFORE, DUE, OVERDUE, MANUAL = "before", "due", "overdue", "manual"
 LINK = "{link}"
 REMINDED = (INVITED, IN_PROGRESS, CLARIFICATION)  # still expected to (re)submit
@@ -79,7 +82,7 @@ def step_on(deadline: date, today: date, invited_on: date, schedule: Schedule) -
 
 def reminder_key(response: Response, step: str) -> str:
     """One per response, round, deadline and step: a moved deadline re-arms the steps."""
-    return f"reminder:{response.id}:{response.round}:{response.campaign.deadline}:{step}"
+    return f"reminder:{response.id}:{response.round}:{deadline_for(response)}:{step}"
 
 
 def queue_invitation(session: Session, response: Response, compose: Compose, actor: str,
@@ -114,13 +117,13 @@ def due_reminders(session: Session, today: date, schedule: Schedule
     responses = session.scalars(
         select(Response).join(Campaign, Campaign.id == Response.campaign_id).where(
             Response.status.in_(REMINDED), Campaign.status == "open",
-            Campaign.deadline <= horizon)
+            deadline_column() <= horizon)
         .options(contains_eager(Response.campaign),
                  selectinload(Response.supplier).selectinload(Supplier.contacts))
         .order_by(Response.id)).all()
     due = []
     for response in responses:
-        step = step_on(response.campaign.deadline, today, _day(response.invited_at), schedule)
+        step = step_on(deadline_for(response), today, _day(response.invited_at), schedule)
         if step is not None:
             due.append((response, step))
     queued = _existing_keys(session, [reminder_key(r, s) for r, s in due])
@@ -278,12 +281,18 @@ def _awaited(response: Response) -> bool:
     return response.status in REMINDED and response.campaign.status == "open"
 
 
-#: whether a queued mail of a kind is still worth sending: an invitation or reminder
-#: only while the supplier is expected to answer, a new link while the campaign is open;
-#: news of a decision or a deviation always
-WANTED = {INVITATION: _awaited, REMINDER: _awaited, CLARIFY: _awaited,
+#: whether a queued mail of a kind is still worth sending: an invitation, reminder,
+#: clarification request or new deadline only while the supplier is expected to answer,
+#: a new link while the campaign is open; news of a decision or a deviation always
+WANTED = {INVITATION: _awaited, REMINDER: _awaited, CLARIFY: _awaited, DEADLINE: _awaited,
           NEW_LINK: lambda response: response.campaign.status == "open",
           DECISION: lambda response: True, DEVIATION: lambda response: True}
+
+
+#: the kinds that wait while a campaign is closed: closing withdraws them, and reopening
+#: brings back those that carry a request (REOPEN_REQUEUES); reminders follow the schedule
+NEEDS_OPEN_CAMPAIGN = frozenset({INVITATION, REMINDER, CLARIFY, DEADLINE, NEW_LINK})
+REOPEN_REQUEUES = frozenset({INVITATION, CLARIFY, DEADLINE})
 
 
 def still_wanted(message: OutboxMessage) -> bool:

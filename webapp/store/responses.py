@@ -11,7 +11,7 @@ import hashlib
 import json
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import delete, insert, select, update
@@ -28,6 +28,7 @@ from ..definitions.validation import (
 )
 from . import verdicts
 from .audit import record
+from .deadlines import deadline_for, link_expiry
 from .models import (
     Answer,
     Attachment,
@@ -41,10 +42,8 @@ from .models import (
     Supplier,
     utcnow,
 )
-from .status import CLARIFICATION, EDITABLE, IN_PROGRESS, INVITED, SUBMITTED, transition
+from .status import CLARIFICATION, IN_PROGRESS, INVITED, SUBMITTED, may_answer, transition
 from .versions import definition
-
-TOKEN_VALID_AFTER_DEADLINE = timedelta(days=180)
 
 
 class NotEditable(Exception):
@@ -93,11 +92,11 @@ def add_link(session: Session, response: Response) -> str:
     """One more valid link to the response (a mail's own); earlier links keep working.
 
     Returns the token once; only its hash is stored. It expires with the others,
-    TOKEN_VALID_AFTER_DEADLINE after the campaign's deadline.
+    TOKEN_VALID_AFTER_DEADLINE after the supplier's deadline (store/deadlines.py).
     """
     token = secrets.token_urlsafe(32)
     session.add(InvitationLink(response_id=response.id, token_hash=hash_token(token),
-                               expires_at=_expiry(response.campaign.deadline)))
+                               expires_at=link_expiry(deadline_for(response))))
     session.flush()
     return token
 
@@ -110,10 +109,6 @@ def new_token(session: Session, response: Response, actor: str) -> str:
     token = add_link(session, response)
     record(session, actor, "token_replaced", response)
     return token
-
-
-def _expiry(deadline: date) -> datetime:
-    return datetime.combine(deadline, time.max, tzinfo=UTC) + TOKEN_VALID_AFTER_DEADLINE
 
 
 def link_by_token(session: Session, token: str, now: datetime | None = None
@@ -223,8 +218,9 @@ def save_draft(session: Session, response: Response, answers: dict[str, Any],
     NotEditable after submission (or for a question not open in a clarification round).
     """
     _locked(session, response)
-    if response.status not in EDITABLE:
-        raise NotEditable(f"the response is {response.status} and cannot be changed")
+    if not may_answer(response):
+        raise NotEditable(f"the response is {response.status} in a "
+                          f"{response.campaign.status} campaign and cannot be changed")
     current = draft_answers(session, response)
     if response.draft_version != expected_version:
         differing = [k for k in answers if not _same(current.get(k), answers[k])]
@@ -299,6 +295,8 @@ def submit(session: Session, response: Response, client_submission_id: str, acto
         return earlier
     if response.status not in (INVITED, IN_PROGRESS, CLARIFICATION):
         transition(session, response, SUBMITTED, actor)  # raises IllegalTransition
+    if not may_answer(response):
+        raise NotEditable("the campaign is closed: answers cannot be submitted")
     q = questionnaire_of(response)
     answers = draft_answers(session, response)
     errors = validate(q, answers, full=True)

@@ -6,7 +6,12 @@
                                    └── clarification_requested ◄┘      rejected ─► closed
 
 Every transition writes exactly one audit event. "Overdue" is not a status: it is
-derived from the campaign deadline (`is_overdue`).
+derived from the response's deadline (`is_overdue`, with store/deadlines.py
+`deadline_for`).
+
+A campaign is open or closed (CAMPAIGN_*). Closing freezes what suppliers may do, not
+their statuses: `may_answer` is the one test of whether a supplier may change answers
+and submit, and a reopened campaign lets them carry on where they were.
 """
 
 from __future__ import annotations
@@ -60,6 +65,25 @@ LABELS = {
     REJECTED: {"sv": "Underkänd", "en": "Rejected"},
     CLOSED: {"sv": "Avslutad", "en": "Closed"},
 }
+
+
+#: a campaign's statuses: open (suppliers answer) or closed (reviews go on, answers wait)
+CAMPAIGN_OPEN, CAMPAIGN_CLOSED = "open", "closed"
+CAMPAIGN_LABELS = {
+    CAMPAIGN_OPEN: {"sv": "Öppen", "en": "Open"},
+    CAMPAIGN_CLOSED: {"sv": "Stängd", "en": "Closed"},
+}
+
+
+def may_answer(response: Response) -> bool:
+    """The supplier may change answers and submit: its status allows it and its campaign
+    is open. Every supplier page and store function asks this, never EDITABLE alone."""
+    return response.status in EDITABLE and response.campaign.status == CAMPAIGN_OPEN
+
+
+def held_by_closing(response: Response) -> bool:
+    """The supplier would be answering, but the campaign is closed: what it sees says so."""
+    return response.status in EDITABLE and response.campaign.status == CAMPAIGN_CLOSED
 
 
 class IllegalTransition(Exception):

@@ -62,7 +62,8 @@ def _figures(session: Session, campaign_id: int | None,
     """
     today = today or date.today()
     keys = (Response.campaign_id, Response.status, Response.rating, Response.red_flags,
-            Response.amber_flags, Response.plan_items, Response.plan_late, Response.plan_due)
+            Response.amber_flags, Response.plan_items, Response.plan_late, Response.plan_due,
+            Response.deadline)
     counts = select(*keys, func.count().label("n")).group_by(*keys)
     if campaign_id is not None:
         counts = counts.where(Response.campaign_id == campaign_id)
@@ -75,7 +76,7 @@ def _figures(session: Session, campaign_id: int | None,
     if campaign_id is not None:
         query = query.where(Campaign.id == campaign_id)
     lines: dict[int, CampaignLine] = {}
-    for (cid, name, contract, deadline, status, rating, red, amber, items, late, due,
+    for (cid, name, contract, deadline, status, rating, red, amber, items, late, due, own,
          n) in session.execute(query):
         line = lines.setdefault(cid, CampaignLine(cid, name, contract or "", deadline))
         if status is None:
@@ -83,7 +84,8 @@ def _figures(session: Session, campaign_id: int | None,
         line.invited += n
         line.by_status[status] += n
         line.answered += n if status in ANSWERED else 0
-        line.overdue += n if is_overdue(status, deadline, today) else 0
+        # past the supplier's own deadline if it was given one (store/deadlines.py)
+        line.overdue += n if is_overdue(status, own or deadline, today) else 0
         if rating:
             line.ratings[rating] += n
         line.red += n if red else 0
@@ -138,6 +140,7 @@ class SupplierLine:
     reviewer: str | None
     overdue: bool
     plan: str | None = None  # traffic light of the action plan, if there is one
+    deadline: date | None = None  # a later deadline for this supplier alone
 
 
 SORTS = {"supplier": Supplier.name, "status": Response.status, "score": Response.score,
@@ -164,14 +167,14 @@ def campaign_lines(session: Session, campaign: Campaign, status: str | None = No
                     Response.invited_at, Response.submitted_at, Response.score,
                     Response.rating, Response.red_flags, Response.amber_flags,
                     StaffUser.name, Response.plan_items, Response.plan_due,
-                    Response.plan_late)
+                    Response.plan_late, Response.deadline)
              .join(Supplier, Supplier.id == Response.supplier_id)
              .outerjoin(StaffUser, StaffUser.id == Response.reviewer_id)
              .where(Response.id.in_(page)).order_by(*ordering))
     today = today or date.today()
     return [SupplierLine(rid, supplier, state, saved or invited, submitted, total, rating,
                          red or 0, amber or 0, reviewer,
-                         is_overdue(state, campaign.deadline, today),
-                         plan_light(items, due, late, today))
+                         is_overdue(state, own or campaign.deadline, today),
+                         plan_light(items, due, late, today), own)
             for (rid, supplier, state, saved, invited, submitted, total, rating, red, amber,
-                 reviewer, items, due, late) in session.execute(query)]
+                 reviewer, items, due, late, own) in session.execute(query)]

@@ -24,7 +24,7 @@ from ..definitions import Questionnaire, Section
 from ..definitions.fields import text_in
 from ..definitions.questions import OTHER, AnswerBase
 from ..store.responses import DraftConflict, NotEditable, draft_answers, save_draft
-from ..store.status import EDITABLE
+from ..store.status import may_answer
 from . import bp
 from . import routes as pages
 from .flow import SectionConflict, attachments_of, unsaved_changes
@@ -92,7 +92,7 @@ def resolve(section_id: str):
     """Keep, per answer, this window's version or the saved one; one save for all."""
     q, section = pages._section(section_id)
     response = g.response
-    if response.status not in EDITABLE:
+    if not may_answer(response):
         abort(409)
     mine = _carried(section)
     session = db()

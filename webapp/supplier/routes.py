@@ -31,6 +31,7 @@ from ..rendering import local_today, time_text
 from ..store.action_plans import deviations_of
 from ..store.action_plans import summary as plan_summary
 from ..store.clarifications import REPLY_FILE_MB, REPLY_FILE_TYPES, replies_of
+from ..store.deadlines import deadline_for
 from ..store.files import file_path
 from ..store.models import Attachment, Response, utcnow
 from ..store.notices import new_link_requested
@@ -43,7 +44,7 @@ from ..store.responses import (
     submissions,
 )
 from ..store.reviews import clarification_requests, files_asked
-from ..store.status import CLARIFICATION, EDITABLE, LABELS
+from ..store.status import CLARIFICATION, LABELS, may_answer
 from . import bp
 from .conflicts import conflict_page
 from .flow import (
@@ -112,11 +113,12 @@ def start():
     q = questionnaire_of(response)
     answers = current_answers(db(), response)
     campaign = response.campaign
-    days_left = (campaign.deadline - local_today()).days
+    deadline = deadline_for(response)
     return render_template(
         "supplier/start.html", q=q, response=response, campaign=campaign,
-        states=section_states(q, answers), days_left=days_left,
-        status_label=LABELS[response.status], editable=response.status in EDITABLE,
+        states=section_states(q, answers), deadline=deadline,
+        days_left=(deadline - local_today()).days, status_label=LABELS[response.status],
+        editable=may_answer(response),
         requests=clarification_requests(db(), response),
         rounds=submissions(db(), response),
         plan=plan_summary(deviations_of(db(), response)))
@@ -138,7 +140,7 @@ def section(section_id: str):
     session = db()
     answers = current_answers(session, response)
     editable = open_questions(session, response)
-    readonly = response.status not in EDITABLE
+    readonly = not may_answer(response)
     lang = _lang()
     if request.method == "GET":
         form = section_form(q, section, lang, answers, response.draft_version,

@@ -23,7 +23,7 @@ from ..store.responses import (
     questionnaire_of,
     submit,
 )
-from ..store.status import EDITABLE, IllegalTransition
+from ..store.status import IllegalTransition, may_answer
 from . import bp
 from .flow import attachments_of, current_answers, section_states
 from .problems import problems
@@ -43,7 +43,7 @@ def _check_page(submission_id: str | None = None, confirmed: bool = False,
     response = g.response
     q = questionnaire_of(response)
     answers = current_answers(db(), response)
-    editable = response.status in EDITABLE
+    editable = may_answer(response)
     reopened = open_questions(db(), response)
     found = problems(q, validate(q, answers, full=True), _lang()) if editable else []
     confirm_error = refused and not confirmed

@@ -8,13 +8,14 @@ on the page and stay whole in the CSV.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
 from ..definitions.fields import text_in
-from ..formats import date_text, number_text
+from ..formats import date_text, datetime_text, number_text
 from ..store.audit_log import Names, supplier_of_actor
 from ..store.models import AuditEvent
 from .audit_words import (
@@ -186,11 +187,13 @@ class Reader:
             return Ref(words)
         if key in CHANGE_KEYS and isinstance(value, list) and len(value) == 2:
             return Ref(f"{self.plain(value[0]) or '—'} → {self.plain(value[1]) or '—'}")
-        if key in DATE_KEYS and isinstance(value, str):
+        if isinstance(value, str) and (key in DATE_KEYS or ISO_DAY.fullmatch(value)):
             try:
                 return Ref(date_text(date.fromisoformat(value), self.lang))
             except ValueError:
                 return Ref(value)
+        if isinstance(value, str) and ISO_MOMENT.fullmatch(value):
+            return Ref(datetime_text(datetime.fromisoformat(value), self.lang, self.tz))
         return Ref(self.plain(value))
 
     def _question(self, event: AuditEvent, question_id: str) -> str:
@@ -229,6 +232,9 @@ class Reader:
 #: object types with a method of `Reader` of the same name
 OBJECT_TYPES = frozenset({"response", "campaign", "supplier", "attachment", "deviation",
                           "contact", "staff_user", "questionnaire_version"})
+#: a day and a moment as stored in details (ISO 8601)
+ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+ISO_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([+-]\d{2}:\d{2}|Z)?")
 #: detail keys whose value is [before, after]
 CHANGE_KEYS = frozenset({"name", "country"})
 #: detail keys whose value is the id of an object

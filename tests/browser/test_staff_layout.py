@@ -36,6 +36,7 @@ from webapp.supplier.limits import limiter
 EXCLUDED = {
     "review.download": "an evidence file: always a download (tests/review covers it)",
     "review.export": "an export file (CSV, XLSX, JSON): a download (tests/review covers it)",
+    "review.audit_csv": "the audit log as CSV: a download (tests/review/test_audit.py)",
 }
 #: the menu's entries for admins only: a reviewer must not see them
 ADMIN_ONLY = {"review.outbox_page", "review.audit_log", "auth.accounts"}

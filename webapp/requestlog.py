@@ -80,7 +80,8 @@ def _start() -> None:
 
 
 def role() -> str:
-    """anonymous, supplier, reviewer or admin: who made the request, for the log."""
+    """anonymous, supplier, reviewer or admin: whose session the request ends with (so
+    signing in logs the new role), for the log."""
     from flask_login import current_user
 
     from .access import SUPPLIER_KEY
@@ -89,7 +90,7 @@ def role() -> str:
         try:
             if current_user.is_authenticated:
                 return "admin" if current_user.is_admin else "reviewer"
-        except Exception:  # noqa: BLE001  (the log line must not fail the request)
+        except Exception:  # the log line must never fail the request it reports
             return "staff"
     if session.get(SUPPLIER_KEY):
         return "supplier"

@@ -79,3 +79,9 @@ def test_a_database_that_does_not_answer_shows_no_secret(tmp_path, path):
     if path == "/readyz":
         assert answer.json["checks"]["database"] == (
             "the database does not answer (OperationalError)")
+
+
+def test_development_still_migrates_at_start(tmp_path):
+    """`kedjekoll serve --dev` and `make run`: an empty database is brought up to date."""
+    app = create_app({"RESPONSES_DIR": tmp_path, "DEV": True})
+    assert app.test_client().get("/readyz").status_code == 200

@@ -117,7 +117,7 @@ def serve(host: str, port: int, dev: bool, debug: bool, workers: int | None,
     from . import config as app_config
     from .config import ConfigError
 
-    if not (dev or debug):
+    if not (dev or debug or app_config.environment()["DEV"]):  # KEDJEKOLL_DEV=1 is --dev
         from .server import Server, settings
 
         try:

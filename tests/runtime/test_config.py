@@ -77,3 +77,17 @@ def test_every_command_says_it_in_one_line(tmp_path):
     assert result.exit_code == 2
     assert result.output == ("kedjekoll: KEDJEKOLL_SMTP_PORT must be a whole number (a port "
                              "such as 587), not 'abc'.\n")
+
+
+@pytest.mark.parametrize(("count", "trusted"), [(None, ""), ("0", ""), ("1", "*"),
+                                                ("two", "")])
+def test_gunicorn_trusts_proxies_as_the_app_does(monkeypatch, count, trusted):
+    from webapp.server import settings
+
+    if count is not None:
+        monkeypatch.setenv("KEDJEKOLL_PROXY_COUNT", count)
+    chosen = settings("127.0.0.1:8000")
+    assert chosen["forwarded_allow_ips"] == trusted  # gunicorn's own default trusts 127.0.0.1
+    assert 3 <= chosen["workers"] <= 8 and chosen["threads"] == 2
+    assert chosen["bind"] == ["127.0.0.1:8000"] and chosen["accesslog"] is None
+    assert settings(workers=3, threads=4)["workers"] == 3

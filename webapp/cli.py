@@ -125,8 +125,10 @@ def serve(host: str, port: int, dev: bool, debug: bool, workers: int | None,
         except ConfigError as exc:
             click.echo(f"kedjekoll: {exc}", err=True)
             sys.exit(2)
-        options = settings(f"{host}:{port}", workers, threads)
-        click.echo(f"Kedjekoll: gunicorn on http://{host}:{port}/ with {options['workers']} "
+        address = f"[{host}]:{port}" if ":" in host and not host.startswith("[") \
+            else f"{host}:{port}"
+        options = settings(address, workers, threads)
+        click.echo(f"Kedjekoll: gunicorn on http://{address}/ with {options['workers']} "
                    f"workers × {options['threads']} threads")
         Server(options).run()
         return

@@ -35,7 +35,6 @@ def init_database(app: Flask) -> None:
     engine = make_engine(url)
     if migrates_at_start(app.config):
         upgrade(engine)
-        engine.dispose()  # gunicorn --preload: the workers open their own connections
     app.extensions["kedjekoll.engine"] = engine
     factory = session_factory(engine)
     event.listen(factory, "before_flush", stamp_audit_events)

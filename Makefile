@@ -25,6 +25,7 @@ translations: $(STAMP)
 	rm messages.pot
 
 run: $(STAMP) $(MO)
+	$(BIN)/kedjekoll db upgrade
 	$(BIN)/kedjekoll demo
 	$(BIN)/kedjekoll serve --dev --host 127.0.0.1 --port 5000
 

@@ -13,8 +13,10 @@ from . import config as app_config
 from .access import check_audiences
 from .database import init_database
 from .definitions import Catalogue
+from .health import init_health
 from .i18n import init_i18n
 from .rendering import init_rendering
+from .requestlog import init_request_log
 from .security import init_security
 
 csrf = CSRFProtect()
@@ -32,7 +34,11 @@ class IdConverter(IntegerConverter):
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
-    """The application factory: configuration, questionnaires (parsed once), blueprints."""
+    """The application factory: configuration, questionnaires (parsed once), blueprints.
+
+    `gunicorn 'webapp:create_app()'` serves it (docs/deploy.md). A configuration that
+    cannot work raises ConfigError, one line naming the variable.
+    """
     app = Flask(__name__)
     app.url_map.converters["int"] = IdConverter
     app.config.update(
@@ -45,7 +51,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         for problem in failed.problems:
             app.logger.error("questionnaire not loaded: %s", problem.format())
     app.extensions["kedjekoll.catalogue"] = catalogue
+    init_request_log(app)  # first: its after_request runs last, after the commit
     init_database(app)
+    init_health(app)
     init_i18n(app)
     init_security(app)
     init_rendering(app)

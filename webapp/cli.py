@@ -15,7 +15,20 @@ from .definitions.json_schema import SCHEMA_FILES
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Group(click.Group):
+    """Any command: a configuration error is one line and exit status 2, no traceback."""
+
+    def invoke(self, ctx: click.Context):
+        from .config import ConfigError
+
+        try:
+            return super().invoke(ctx)
+        except ConfigError as exc:
+            click.echo(f"kedjekoll: {exc}", err=True)
+            ctx.exit(2)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """Kedjekoll: supply-chain due-diligence questionnaires for public procurement."""
 
@@ -86,16 +99,43 @@ def schema(check_only: bool, folder: Path | None) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--dev", is_flag=True,
-              help="Development: a generated secret key kept in responses/, cookies "
-                   "without the Secure flag (plain http on your own machine).")
+              help="Development: Flask's own server, the database brought up to date at "
+                   "start, a generated secret key kept in responses/, cookies without the "
+                   "Secure flag (plain http on your own machine).")
 @click.option("--debug", is_flag=True, help="Like --dev, and reload on change with tracebacks.")
-def serve(host: str, port: int, dev: bool, debug: bool) -> None:
-    """Serve the web app with Flask's built-in server (for development and demos)."""
-    from . import create_app
+@click.option("--workers", type=click.IntRange(1, 64), default=None,
+              help="gunicorn worker processes (default: 2 × cores + 1, at most 8).")
+@click.option("--threads", type=click.IntRange(1, 64), default=None,
+              help="Threads per worker (default: 2).")
+def serve(host: str, port: int, dev: bool, debug: bool, workers: int | None,
+          threads: int | None) -> None:
+    """Serve the web app: gunicorn, or Flask's built-in server with --dev.
+
+    Without --dev run `kedjekoll db upgrade` first: the app does not migrate at start
+    (docs/deploy.md).
+    """
+    from . import config as app_config
     from .config import ConfigError
 
+    if not (dev or debug or app_config.environment()["DEV"]):  # KEDJEKOLL_DEV=1 is --dev
+        from .server import Server, settings
+
+        try:
+            app_config.load()  # one clear line now rather than from every worker
+        except ConfigError as exc:
+            click.echo(f"kedjekoll: {exc}", err=True)
+            sys.exit(2)
+        address = f"[{host}]:{port}" if ":" in host and not host.startswith("[") \
+            else f"{host}:{port}"
+        options = settings(address, workers, threads)
+        click.echo(f"Kedjekoll: gunicorn on http://{address}/ with {options['workers']} "
+                   f"workers × {options['threads']} threads")
+        Server(options).run()
+        return
+    from . import create_app
+
     try:
-        app = create_app({"DEV": dev or debug, "DEBUG": debug})
+        app = create_app({"DEV": True, "DEBUG": debug})
     except ConfigError as exc:
         click.echo(f"kedjekoll: {exc}", err=True)
         sys.exit(2)

@@ -224,7 +224,7 @@ def test_expired_form_token_shows_the_typed_answers_again(site, supplier):
 
 def test_cookies_are_secure_httponly_and_lax_outside_development(tmp_path, monkeypatch, masks):
     monkeypatch.setenv("KEDJEKOLL_SECRET_KEY", "k" * 40)
-    app = create_app({"RESPONSES_DIR": tmp_path})
+    app = create_app({"RESPONSES_DIR": tmp_path, "DATABASE_UPGRADE": True})
     from tests.factories import make_campaign
     from webapp.store.db import unit_of_work
 

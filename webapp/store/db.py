@@ -5,11 +5,15 @@ front (`BEGIN IMMEDIATE`), so concurrent writers queue instead of failing with
 "database is locked" halfway through (shared/security.md R6). Reads use a plain
 deferred `BEGIN`. On PostgreSQL, writers lock the rows they change (`FOR UPDATE`, see
 `responses.py`) and versions guard drafts and reviews (R7).
+
+A forked process (a gunicorn worker after `--preload`) never uses a connection its
+parent opened: every engine forgets its pool in the child, as SQLAlchemy advises.
 """
 
 from __future__ import annotations
 
 import os
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,6 +24,19 @@ from sqlalchemy.orm import Session, sessionmaker
 
 BUSY_TIMEOUT_MS = 30_000
 WRITE = {"kedjekoll_write": True}
+
+_ENGINES: weakref.WeakSet[Engine] = weakref.WeakSet()
+
+
+def _forget_pools_after_fork() -> None:
+    """In a forked child: drop the parent's pooled connections without closing them (the
+    parent still uses them); the child opens its own."""
+    for engine in list(_ENGINES):
+        engine.dispose(close=False)
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_pools_after_fork)
 
 
 def database_url(responses_dir: str | Path, url: str | None = None) -> str:
@@ -37,12 +54,14 @@ def make_engine(url: str, **kwargs) -> Engine:
     if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
         url = parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(url, pool_pre_ping=True, **kwargs)
-    if parsed.database and parsed.database != ":memory:":
-        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000,
-                                              "check_same_thread": False}, **kwargs)
-    _sqlite_settings(engine)
+        engine = create_engine(url, pool_pre_ping=True, **kwargs)
+    else:
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000,
+                                                  "check_same_thread": False}, **kwargs)
+        _sqlite_settings(engine)
+    _ENGINES.add(engine)
     return engine
 
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
@@ -61,3 +64,33 @@ def _sqlite_foreign_keys(connection: Connection, on: bool) -> None:
     """Outside any transaction (SQLite ignores the pragma inside one)."""
     raw = connection.connection.driver_connection
     raw.execute(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")
+
+
+@lru_cache(maxsize=1)
+def heads() -> frozenset[str]:
+    """The newest revisions the shipped migrations know."""
+    return frozenset(ScriptDirectory(str(MIGRATIONS)).get_heads())
+
+
+def pending(connection: Connection) -> str | None:
+    """Why the database is not at the newest migration, or None when it is.
+
+    The app outside development never migrates at start (`kedjekoll db upgrade` is a
+    deploy step); this tells it, and /readyz, what is missing.
+    """
+    current = frozenset(MigrationContext.configure(connection).get_current_heads())
+    if current == heads():
+        return None
+    if not current:
+        return "the database has no tables yet"
+    unknown = current - _known_revisions()
+    if unknown:
+        return (f"the database is at revision {', '.join(sorted(unknown))}, which this "
+                "version of Kedjekoll does not know (a newer version migrated it)")
+    return (f"the database is at revision {', '.join(sorted(current))}, this version "
+            f"needs {', '.join(sorted(heads()))}")
+
+
+@lru_cache(maxsize=1)
+def _known_revisions() -> frozenset[str]:
+    return frozenset(s.revision for s in ScriptDirectory(str(MIGRATIONS)).walk_revisions())

@@ -1,0 +1,135 @@
+"""Runtime fixtures: a real gunicorn on loopback, on SQLite or the test PostgreSQL server.
+
+The PostgreSQL fixtures are the store tests' (pytest-postgresql through
+tests/support/pg_ctl); `new_database` makes a fresh, fully migrated database.
+"""
+
+from __future__ import annotations
+
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+from tests.store.conftest import new_database, pg_server, postgresql_proc  # noqa: F401
+
+BIN = Path(sys.executable).parent
+BOOT_SECONDS = 90  # a busy 2-core machine boots four workers in 10-30 s
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def environment(folder: Path, url: str | None = None, **extra: str) -> dict[str, str]:
+    """A production environment: a real secret key, no development mode."""
+    env = {"PATH": f"{BIN}:/usr/bin:/bin", "HOME": str(folder), "XDG_RUNTIME_DIR": str(folder),
+           "KEDJEKOLL_RESPONSES_DIR": str(folder),
+           "KEDJEKOLL_SECRET_KEY": secrets.token_hex(32), "PYTHONDONTWRITEBYTECODE": "1"}
+    if url:
+        env["KEDJEKOLL_DATABASE_URL"] = url
+    env.update(extra)
+    return env
+
+
+@dataclass
+class Answer:
+    status: int
+    headers: dict[str, str]
+    body: str
+
+
+def fetch(url: str, headers: dict[str, str] | None = None, timeout: float = 30) -> Answer:
+    request = urllib.request.Request(url, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as answer:
+            return Answer(answer.status, dict(answer.headers), answer.read().decode())
+    except urllib.error.HTTPError as refused:
+        with refused:
+            return Answer(refused.code, dict(refused.headers), refused.read().decode())
+
+
+@dataclass
+class Served:
+    """A server process on loopback; `log()` is what it wrote so far."""
+
+    process: subprocess.Popen
+    port: int
+    log_file: Path
+    started: float = field(default_factory=time.monotonic)
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def get(self, path: str, **headers: str) -> Answer:
+        return fetch(self.base + path, headers)
+
+    def log(self) -> str:
+        return self.log_file.read_text(encoding="utf-8", errors="replace")
+
+    def wait_until_up(self) -> None:
+        deadline = time.monotonic() + BOOT_SECONDS
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise AssertionError(f"server exited {self.process.returncode}:\n{self.log()}")
+            try:
+                if self.get("/healthz").status == 200:
+                    return
+            except OSError:
+                pass
+            time.sleep(0.2)
+        raise AssertionError(f"server not up in {BOOT_SECONDS} s:\n{self.log()}")
+
+    def wait_for_line(self, text: str, count: int = 1) -> None:
+        deadline = time.monotonic() + BOOT_SECONDS
+        while self.log().count(text) < count:
+            assert time.monotonic() < deadline, f"no {count} × {text!r} in:\n{self.log()}"
+            time.sleep(0.2)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=10)
+
+
+@pytest.fixture
+def serve(tmp_path):
+    """Start `args` (a server command) in the background; stopped after the test."""
+    started: list[Served] = []
+
+    def start(args: list[str], env: dict[str, str]) -> Served:
+        log_file = tmp_path / f"server-{len(started)}.log"
+        with log_file.open("wb") as out:
+            process = subprocess.Popen(args, cwd=ROOT, env=env, stdout=out,
+                                       stderr=subprocess.STDOUT, start_new_session=True)
+        served = Served(process, int(args[args.index("--bind") + 1].rsplit(":", 1)[1])
+                        if "--bind" in args else int(args[args.index("--port") + 1]),
+                        log_file)
+        started.append(served)
+        return served
+
+    yield start
+    for served in started:
+        served.stop()
+
+
+def database(kind: str, tmp_path: Path, request) -> str:
+    """A fresh database at the newest migration, as after `kedjekoll db upgrade`."""
+    return new_database(kind, tmp_path, request)
+

@@ -100,7 +100,8 @@ class Served:
 
     def stop(self) -> None:
         if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
+            # gunicorn: INT is its quick shutdown (TERM waits out graceful_timeout)
+            self.process.send_signal(signal.SIGINT)
             try:
                 self.process.wait(timeout=30)
             except subprocess.TimeoutExpired:

@@ -102,6 +102,8 @@ FIELDS: dict[str, Words] = {
     "receipt": Words("Kvitto", "Receipt"),
     "justification": Words("Motivering", "Justification"),
     "reason": Words("Skäl", "Reason"),
+    "request_id": Words("Anropets referens", "Request reference"),
+    "address": Words("Klientens adress", "Client address"),
     "rules": Words("Enligt reglerna", "By the rules"),
     "file": Words("Fil", "File"),
     "sha256": Words("Kontrollsumma (SHA-256)", "Checksum (SHA-256)"),

@@ -92,3 +92,9 @@ def signed_in(app, role: str = "reviewer"):
 def client(app):
     """A staff member's client (the previews are for staff)."""
     return signed_in(app)
+
+
+def own_details(event) -> dict:
+    """An audit event's details without the request's stamp (request id, client address),
+    which every event recorded during a request carries (webapp/requestlog.py)."""
+    return {k: v for k, v in (event.details or {}).items() if k not in ("request_id", "address")}

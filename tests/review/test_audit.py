@@ -349,7 +349,8 @@ def test_the_csv_neutralises_formulas_and_is_audited(demo_app, admin):
     with sessions(demo_app)() as session:
         exported = session.scalars(select(AuditEvent).where(
             AuditEvent.action == "audit.exported").order_by(AuditEvent.id.desc())).first()
-    assert exported.details == {"filters": {"action": "status"}}
+    assert exported.details["filters"] == {"action": "status"}
+    assert exported.details["request_id"]  # which request, as in the request log
     html = page(admin, "action=audit.exported")
     assert "Händelseloggen exporterad" in html and "<dt>Filter</dt>" in html
     assert "Händelse: Status ändrad" in html

@@ -51,6 +51,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import logging
 import random
 import statistics
 import sys
@@ -72,6 +73,9 @@ from webapp import create_app  # noqa: E402
 from webapp.definitions import check_text  # noqa: E402
 from webapp.definitions.examples import example_answers  # noqa: E402
 from webapp.store.db import unit_of_work  # noqa: E402
+
+# one request-log line per measured request would bury the figures
+logging.getLogger("kedjekoll.requests").setLevel(logging.WARNING)
 from webapp.store.exports import responses_csv  # noqa: E402
 from webapp.store.models import (  # noqa: E402
     Campaign,

@@ -202,8 +202,11 @@ def test_invite_and_deactivate_with_the_keyboard_only(browser, site):
     assert "Administratör" in page.inner_text("dl")
     tab_to(page, "a.button.secondary")
     page.keyboard.press("Enter")
+    page.wait_for_url("**/deactivate")  # the confirmation page, before tabbing on it
+    page.wait_for_selector("button.danger")
     tab_to(page, "button.danger")
     page.keyboard.press("Enter")
+    page.wait_for_url(lambda url: not url.endswith("/deactivate"))
     page.wait_for_selector(".flashes")
     assert "Olle Tangent är inaktiverad" in page.inner_text(".flashes")
     context.close()

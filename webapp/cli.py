@@ -273,11 +273,12 @@ def ast_command(expression: str) -> None:
 
 def _more_commands() -> None:
     from .author_commands import score
+    from .backup_commands import backup, restore
     from .data_commands import export, suppliers
     from .mail_commands import outbox, remind
     from .user_commands import user
 
-    for command in (score, export, suppliers, remind, outbox, user):
+    for command in (score, export, suppliers, remind, outbox, user, backup, restore):
         main.add_command(command)
 
 

@@ -44,8 +44,9 @@ def pg_server(request):
     return proc.host, proc.port, proc.user
 
 
-def new_database(kind: str, tmp_path: Path, request, revision: str = "head") -> str:
-    """A fresh database of the given kind, migrated to `revision`; returns its URL."""
+def new_database(kind: str, tmp_path: Path, request, revision: str | None = "head") -> str:
+    """A fresh database of the given kind, migrated to `revision` (None: left with no
+    tables); returns its URL."""
     if kind == "sqlite":
         url = f"sqlite:///{tmp_path / f'kk-{uuid.uuid4().hex[:8]}.sqlite3'}"
     else:
@@ -57,9 +58,10 @@ def new_database(kind: str, tmp_path: Path, request, revision: str = "head") -> 
             connection.execute(text(f'CREATE DATABASE "{name}"'))
         admin.dispose()
         url = f"postgresql://{user}@{host}:{port}/{name}"
-    engine = make_engine(url)
-    upgrade(engine, revision)
-    engine.dispose()
+    if revision is not None:
+        engine = make_engine(url)
+        upgrade(engine, revision)
+        engine.dispose()
     return url
 
 

@@ -94,3 +94,9 @@ def pending(connection: Connection) -> str | None:
 @lru_cache(maxsize=1)
 def _known_revisions() -> frozenset[str]:
     return frozenset(s.revision for s in ScriptDirectory(str(MIGRATIONS)).walk_revisions())
+
+
+def is_known(revision: str) -> bool:
+    """Whether the shipped migrations know `revision` (a backup of a newer version
+    holds one they do not)."""
+    return revision in _known_revisions()

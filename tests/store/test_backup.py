@@ -1,0 +1,169 @@
+"""`kedjekoll backup` and `kedjekoll restore` on SQLite and PostgreSQL: the demo data and an
+uploaded file come back with the same rows in every table and the same bytes; a
+database with tables, a damaged backup and a used folder are refused, changing nothing."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import shutil
+from datetime import date
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import insert, select, text
+
+from tests.conftest import ROOT
+from tests.store.conftest import new_database
+from webapp import create_app
+from webapp.backup_commands import size
+from webapp.cli import main
+from webapp.definitions import Catalogue
+from webapp.store.db import WRITE, make_engine, session_factory, unit_of_work
+from webapp.store.demo import load_demo
+from webapp.store.files import attach, store_bytes
+from webapp.store.models import Response, Supplier
+
+UPLOAD = "Intyg om social revision, fabriken i Đồng Nai, 2026.\n".encode() * 40
+
+
+def run(args: list[str], url: str, responses: Path):
+    """The command as an operator runs it, with the database and folder in the environment."""
+    env = {"KEDJEKOLL_DATABASE_URL": url, "KEDJEKOLL_RESPONSES_DIR": str(responses)}
+    return CliRunner().invoke(main, args, env=env)
+
+
+def contents(url: str) -> dict[str, tuple[int, str]]:
+    """Every table: its row count and a checksum of all its rows."""
+    engine = make_engine(url)
+    with engine.connect() as connection:
+        names = sorted(connection.dialect.get_table_names(connection))
+        tables = {}
+        for name in names:
+            rows = connection.execute(text(f'SELECT * FROM "{name}"')).all()
+            digest = hashlib.sha256(repr(sorted(map(repr, rows))).encode()).hexdigest()
+            tables[name] = (len(rows), digest)
+    engine.dispose()
+    return tables
+
+
+def files_in(folder: Path) -> dict[str, bytes]:
+    return {str(path.relative_to(folder)): path.read_bytes()
+            for path in sorted(folder.rglob("*")) if path.is_file()}
+
+
+@pytest.fixture(scope="module")
+def original(backend, tmp_path_factory, request):
+    """The demo data plus one uploaded evidence file, and a backup of them."""
+    root = tmp_path_factory.mktemp(f"original-{backend}")
+    url = new_database(backend, root, request)
+    responses = root / "responses"
+    engine = make_engine(url)
+    with unit_of_work(session_factory(engine)) as session:
+        load_demo(session, Catalogue.load(ROOT / "questionnaires"), responses / "files",
+                  today=date(2026, 12, 1))
+        response = session.scalars(select(Response).order_by(Response.id)).first()
+        sha256, size = store_bytes(responses / "files", io.BytesIO(UPLOAD), 1 << 20)
+        attach(session, response, "audit_report", sha256, size, "text/plain",
+               "revision.txt", "supplier")
+    engine.dispose()
+    result = run(["backup", str(root / "backup")], url, responses)
+    assert result.exit_code == 0, result.output
+    return SimpleNamespace(url=url, responses=responses, backup=root / "backup",
+                           output=result.output, tables=contents(url),
+                           files=files_in(responses / "files"), sha256=sha256)
+
+
+def test_restore_gives_the_same_rows_and_files(original, backend, tmp_path, request):
+    assert len(original.files) == 2  # the demo's PDF and the upload
+    manifest = json.loads((original.backup / "manifest.json").read_text())
+    assert manifest["backend"] == backend and manifest["alembic_revision"]
+    assert manifest["tables"] == {name: n for name, (n, _) in original.tables.items()}
+    listed = {item["path"]: item for item in manifest["files"]}
+    upload = listed[f"files/{original.sha256[:2]}/{original.sha256}"]
+    assert upload == {"path": upload["path"], "sha256": original.sha256, "size": len(UPLOAD)}
+    assert manifest["database"] in listed and len(listed) == 3
+    rows = sum(n for name, (n, _) in original.tables.items() if name != "alembic_version")
+    assert f"database at revision {manifest['alembic_revision']}: {rows} rows in " \
+           f"{len(original.tables)} tables" in original.output
+    assert "2 evidence files" in original.output
+
+    url = new_database(backend, tmp_path, request, revision=None)
+    responses = tmp_path / "restored"
+    result = run(["restore", str(original.backup)], url, responses)
+
+    assert result.exit_code == 0, result.output
+    assert f"{rows} rows in {len(original.tables)} tables" in result.output
+    total = size(sum(map(len, original.files.values())))
+    assert f"2 evidence files, {total}, in {responses / 'files'}" in result.output
+    assert contents(url) == original.tables
+    assert files_in(responses / "files") == original.files
+    app = create_app({"TESTING": True, "DATABASE_UPGRADE": False, "DATABASE_URL": url,
+                      "RESPONSES_DIR": responses})
+    ready = app.test_client().get("/readyz")
+    assert (ready.status_code, ready.json["status"]) == (200, "ready")
+    app.extensions["kedjekoll.engine"].dispose()
+
+
+def test_restore_refuses_a_database_with_tables(original, backend, tmp_path, request):
+    url = new_database(backend, tmp_path, request)
+    before = contents(url)
+    result = run(["restore", str(original.backup)], url, tmp_path / "restored")
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        f"kedjekoll: restore refused: the database already has {len(before)} tables "
+        "(alembic_version, ...): restore only into a database with no tables"]
+    assert contents(url) == before
+    assert not (tmp_path / "restored").exists()
+
+
+def test_a_damaged_backup_is_refused_and_nothing_is_restored(original, backend, tmp_path,
+                                                             request):
+    damaged = tmp_path / "backup"
+    shutil.copytree(original.backup, damaged)
+    upload = damaged / "files" / original.sha256[:2] / original.sha256
+    upload.write_bytes(UPLOAD.replace(b"2026", b"2025"))
+    url = new_database(backend, tmp_path, request, revision=None)
+    result = run(["restore", str(damaged)], url, tmp_path / "restored")
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        "kedjekoll: restore refused: the backup is damaged, nothing was restored: "
+        f"{upload} does not match its SHA-256 in the manifest"]
+
+    database = damaged / json.loads((damaged / "manifest.json").read_text())["database"]
+    database.unlink()
+    result = run(["restore", str(damaged)], url, tmp_path / "restored")
+    assert result.exit_code == 1
+    assert f"{database} is missing; {upload} does not match" in result.output
+    assert contents(url) == {}
+    assert not (tmp_path / "restored").exists()
+
+
+def test_a_backup_is_consistent_while_the_app_writes(fresh_url, tmp_path):
+    """A write not yet committed is not in the backup, and neither waits for the other."""
+    engine = make_engine(fresh_url)
+    with engine.connect() as writer:
+        writer = writer.execution_options(**WRITE)
+        with writer.begin():
+            writer.execute(insert(Supplier).values(name="Halvfärdig AB", org_number="1",
+                                                   country="SE"))
+            result = run(["backup", str(tmp_path / "backup")], fresh_url, tmp_path)
+    engine.dispose()
+    assert result.exit_code == 0, result.output
+    manifest = json.loads((tmp_path / "backup" / "manifest.json").read_text())
+    assert manifest["tables"]["supplier"] == 0
+    assert contents(fresh_url)["supplier"][0] == 1
+
+
+def test_backup_refuses_a_folder_that_is_not_empty(tmp_path):
+    folder = tmp_path / "backup"
+    folder.mkdir()
+    (folder / "last-week.txt").write_text("keep me")
+    result = run(["backup", str(folder)], f"sqlite:///{tmp_path / 'none.sqlite3'}", tmp_path)
+    assert result.exit_code == 1
+    assert result.output == (f"kedjekoll: backup refused: {folder} is not empty: give each "
+                             "backup a new folder\n")
+    assert files_in(folder) == {"last-week.txt": b"keep me"}

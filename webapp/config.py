@@ -16,7 +16,10 @@ from gunicorn.errors import AppImportError
 
 from .formats import DEFAULT_TIMEZONE, zone
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = Path(__file__).resolve().parent
+PROJECT_ROOT = PACKAGE.parent
+#: the questionnaires a wheel carries (copied in when it is built: wheel_build.py)
+SHIPPED_QUESTIONNAIRES = PACKAGE / "questionnaires"
 
 
 class ConfigError(RuntimeError, AppImportError):
@@ -29,11 +32,25 @@ class ConfigError(RuntimeError, AppImportError):
     """
 
 
+def _folders() -> tuple[Path, Path]:
+    """The default questionnaires and responses folders.
+
+    A checkout (or KEDJEKOLL_ROOT) has both at its top. An installed package has no
+    such top: it serves the questionnaires it ships and keeps responses/ in the working
+    folder (production sets KEDJEKOLL_QUESTIONNAIRES_DIR and KEDJEKOLL_RESPONSES_DIR).
+    """
+    root = os.environ.get("KEDJEKOLL_ROOT")
+    if root or (PROJECT_ROOT / "pyproject.toml").is_file():
+        top = Path(root or PROJECT_ROOT)
+        return top / "questionnaires", top / "responses"
+    return SHIPPED_QUESTIONNAIRES, Path.cwd() / "responses"
+
+
 def defaults() -> dict[str, Any]:
-    root = Path(os.environ.get("KEDJEKOLL_ROOT", PROJECT_ROOT))
+    questionnaires, responses = _folders()
     return {
-        "QUESTIONNAIRES_DIR": root / "questionnaires",
-        "RESPONSES_DIR": root / "responses",
+        "QUESTIONNAIRES_DIR": questionnaires,
+        "RESPONSES_DIR": responses,
         "SECRET_KEY": None,
         "DEV": False,
         "SESSION_COOKIE_HTTPONLY": True,

@@ -114,10 +114,10 @@ def serve(tmp_path):
     """Start `args` (a server command) in the background; stopped after the test."""
     started: list[Served] = []
 
-    def start(args: list[str], env: dict[str, str]) -> Served:
+    def start(args: list[str], env: dict[str, str], cwd: Path = ROOT) -> Served:
         log_file = tmp_path / f"server-{len(started)}.log"
         with log_file.open("wb") as out:
-            process = subprocess.Popen(args, cwd=ROOT, env=env, stdout=out,
+            process = subprocess.Popen(args, cwd=cwd, env=env, stdout=out,
                                        stderr=subprocess.STDOUT, start_new_session=True)
         served = Served(process, int(args[args.index("--bind") + 1].rsplit(":", 1)[1])
                         if "--bind" in args else int(args[args.index("--port") + 1]),

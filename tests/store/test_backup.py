@@ -96,6 +96,7 @@ def test_restore_gives_the_same_rows_and_files(original, backend, tmp_path, requ
     result = run(["restore", str(original.backup)], url, responses)
 
     assert result.exit_code == 0, result.output
+    print(original.output + result.output)
     assert f"{rows} rows in {len(original.tables)} tables" in result.output
     total = size(sum(map(len, original.files.values())))
     assert f"2 evidence files, {total}, in {responses / 'files'}" in result.output

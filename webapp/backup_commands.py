@@ -59,12 +59,11 @@ def backup(folder: Path) -> None:
     """
     from .store.backup import BackupError
     from .store.backup import backup as make_backup
-    from .store.pg_tools import ToolError
 
     url, files_dir = _places()
     try:
         report = make_backup(url, files_dir, folder, _version())
-    except (BackupError, ToolError) as exc:
+    except BackupError as exc:
         click.echo(f"kedjekoll: backup refused: {exc}", err=True)
         sys.exit(1)
     click.echo(f"backup written to {folder}:")

@@ -168,3 +168,47 @@ def test_backup_refuses_a_folder_that_is_not_empty(tmp_path):
     assert result.output == (f"kedjekoll: backup refused: {folder} is not empty: give each "
                              "backup a new folder\n")
     assert files_in(folder) == {"last-week.txt": b"keep me"}
+
+
+def test_pg_dump_gets_the_password_by_environment_and_a_failure_leaves_no_backup(
+        tmp_path, request, monkeypatch):
+    """The password never reaches pg_dump's command line (any user of the machine reads
+    that in the process list); a pg_dump that fails leaves an empty folder, not a backup
+    to be trusted."""
+    url = new_database("postgresql", tmp_path, request).replace("postgres@",
+                                                                "postgres:s3cr%40t@")
+    fake = tmp_path / "bin"
+    fake.mkdir()
+    (fake / "pg_dump").write_text(
+        "#!/bin/sh\nprintf '%s\\n' \"$@\" > \"$0.args\"\nenv | grep '^PG' > \"$0.env\"\n"
+        "echo 'pg_dump: error: server version: 99.0; pg_dump version: 15.18' >&2\nexit 1\n")
+    (fake / "pg_dump").chmod(0o755)
+    monkeypatch.setenv("PATH", f"{fake}:/usr/bin:/bin")
+    folder = tmp_path / "backup"
+    result = run(["backup", str(folder)], url, tmp_path)
+    assert result.exit_code == 1
+    assert result.output == ("kedjekoll: backup refused: pg_dump failed: pg_dump: error: "
+                             "server version: 99.0; pg_dump version: 15.18\n")
+    assert list(folder.iterdir()) == []
+    arguments = (fake / "pg_dump.args").read_text()
+    assert "--format=custom" in arguments and "s3cr" not in arguments
+    assert "PGPASSWORD=s3cr@t" in (fake / "pg_dump.env").read_text().splitlines()
+
+
+def test_restore_refuses_a_manifest_naming_a_file_outside_the_backup(tmp_path):
+    """S10: a manifest cannot make restore read (or place) a file outside its folder."""
+    folder = tmp_path / "backup"
+    folder.mkdir()
+    secret = tmp_path / "secret.txt"
+    secret.write_text("not yours")
+    item = {"path": "../secret.txt", "size": 9,
+            "sha256": hashlib.sha256(b"not yours").hexdigest()}
+    manifest = {"kedjekoll_backup": 1, "backend": "sqlite", "alembic_revision": "0010",
+                "created_at": "2026-12-01T00:00:00Z", "database": "../secret.txt",
+                "tables": {}, "files": [item]}
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    result = run(["restore", str(folder)], f"sqlite:///{tmp_path / 'new.sqlite3'}", tmp_path)
+    assert result.exit_code == 1
+    assert result.output == (f"kedjekoll: restore refused: {folder / 'manifest.json'} is "
+                             "incomplete or names a file outside the backup\n")
+    assert not (tmp_path / "new.sqlite3").exists()

@@ -18,6 +18,7 @@ import hashlib
 import json
 import os
 import re
+import shutil
 import tempfile
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -27,6 +28,7 @@ from sqlalchemy.engine import make_url
 
 from .database_copy import CopyError, copy_for
 from .files import CHUNK
+from .pg_tools import ToolError
 
 MANIFEST = "manifest.json"
 FORMAT = 1
@@ -57,11 +59,19 @@ def backup(url: str, files_dir: Path, folder: Path, version: str) -> BackupRepor
     in the report's `damaged`.
     """
     _new_folder(folder)
+    try:
+        return _fill(url, files_dir, folder, version)
+    except BaseException:
+        _clear(folder)  # no half backup left to be mistaken for one
+        raise
+
+
+def _fill(url: str, files_dir: Path, folder: Path, version: str) -> BackupReport:
     backend = make_url(url).get_backend_name()
     try:
         copy = copy_for(backend)
         snapshot = copy.dump(url, folder / copy.file_name)
-    except CopyError as exc:
+    except (CopyError, ToolError) as exc:
         raise BackupError(str(exc)) from None
     if snapshot.revision is None:
         raise BackupError("the database has no tables: there is nothing to back up")
@@ -106,6 +116,15 @@ def _new_folder(folder: Path) -> None:
     if folder.is_dir() and any(folder.iterdir()):
         raise BackupError(f"{folder} is not empty: give each backup a new folder")
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)  # it holds every answer
+
+
+def _clear(folder: Path) -> None:
+    """Remove what this backup wrote into its folder (it was empty before)."""
+    for path in folder.iterdir():
+        if path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
 
 
 def _copy(source: Path, target: Path) -> dict:

@@ -25,6 +25,7 @@ from webapp.definitions import Catalogue
 from webapp.store.db import WRITE, make_engine, session_factory, unit_of_work
 from webapp.store.demo import load_demo
 from webapp.store.files import attach, store_bytes
+from webapp.store.migrate import pending
 from webapp.store.models import Response, Supplier
 
 UPLOAD = "Intyg om social revision, fabriken i Đồng Nai, 2026.\n".encode() * 40
@@ -212,3 +213,20 @@ def test_restore_refuses_a_manifest_naming_a_file_outside_the_backup(tmp_path):
     assert result.output == (f"kedjekoll: restore refused: {folder / 'manifest.json'} is "
                              "incomplete or names a file outside the backup\n")
     assert not (tmp_path / "new.sqlite3").exists()
+
+
+def test_a_backup_of_an_older_version_is_restored_at_the_newest_migration(tmp_path, request):
+    """A backup taken before an upgrade serves at once after restore: /readyz is ready."""
+    url = new_database("sqlite", tmp_path, request, revision="0009")
+    assert run(["backup", str(tmp_path / "backup")], url, tmp_path).exit_code == 0
+    assert json.loads((tmp_path / "backup" / "manifest.json").read_text())[
+        "alembic_revision"] == "0009"
+    target = new_database("sqlite", tmp_path, request, revision=None)
+    result = run(["restore", str(tmp_path / "backup")], target, tmp_path / "restored")
+    assert result.exit_code == 0, result.output
+    assert "database at revision 0009" in result.output
+    assert "the database is at the newest migration" in result.output
+    engine = make_engine(target)
+    with engine.connect() as connection:
+        assert pending(connection) is None
+    engine.dispose()

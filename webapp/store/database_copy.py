@@ -39,18 +39,24 @@ class SQLiteCopy:
         source = _sqlite_path(url)
         if not source.is_file():
             raise CopyError(f"there is no SQLite database at {source}")
-        with closing(sqlite3.connect(source, timeout=30)) as reader, \
-                closing(sqlite3.connect(target)) as copy:
-            reader.backup(copy)
-            copy.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
-            return _sqlite_snapshot(copy)
+        try:
+            with closing(sqlite3.connect(source, timeout=30)) as reader, \
+                    closing(sqlite3.connect(target)) as copy:
+                reader.backup(copy)
+                copy.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
+                return _sqlite_snapshot(copy)
+        except sqlite3.Error as exc:
+            raise CopyError(f"SQLite could not copy {source}: {exc}") from None
 
     def load(self, url: str, source: Path) -> None:
         target = _sqlite_path(url)
         target.parent.mkdir(parents=True, exist_ok=True)
-        with closing(sqlite3.connect(source)) as copy, \
-                closing(sqlite3.connect(target, timeout=30)) as database:
-            copy.backup(database)
+        try:
+            with closing(sqlite3.connect(source)) as copy, \
+                    closing(sqlite3.connect(target, timeout=30)) as database:
+                copy.backup(database)
+        except sqlite3.Error as exc:
+            raise CopyError(f"SQLite could not restore into {target}: {exc}") from None
 
 
 class PostgresCopy:

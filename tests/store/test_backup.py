@@ -7,8 +7,10 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import re
 import shutil
 from datetime import date
+from importlib.metadata import version
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -25,7 +27,7 @@ from webapp.definitions import Catalogue
 from webapp.store.db import WRITE, make_engine, session_factory, unit_of_work
 from webapp.store.demo import load_demo
 from webapp.store.files import attach, store_bytes
-from webapp.store.migrate import pending
+from webapp.store.migrate import heads, pending
 from webapp.store.models import Response, Supplier
 
 UPLOAD = "Intyg om social revision, fabriken i Đồng Nai, 2026.\n".encode() * 40
@@ -81,7 +83,10 @@ def original(backend, tmp_path_factory, request):
 def test_restore_gives_the_same_rows_and_files(original, backend, tmp_path, request):
     assert len(original.files) == 2  # the demo's PDF and the upload
     manifest = json.loads((original.backup / "manifest.json").read_text())
-    assert manifest["backend"] == backend and manifest["alembic_revision"]
+    assert manifest["backend"] == backend
+    assert manifest["alembic_revision"] == ",".join(sorted(heads()))
+    assert manifest["version"] == version("kedjekoll")
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", manifest["created_at"])
     assert manifest["tables"] == {name: n for name, (n, _) in original.tables.items()}
     listed = {item["path"]: item for item in manifest["files"]}
     upload = listed[f"files/{original.sha256[:2]}/{original.sha256}"]

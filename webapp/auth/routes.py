@@ -23,6 +23,7 @@ from ..store.staff import (
 from ..supplier.limits import limiter
 from . import bp
 from .login import Staff
+from .targets import after_sign_in
 
 
 class LoginForm(FlaskForm):
@@ -35,12 +36,6 @@ class PasswordForm(FlaskForm):
     repeat = PasswordField(validators=[DataRequired(), EqualTo("password")])
 
 
-def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("review.dashboard")
-
-
 @bp.route("/login", methods=["GET", "POST"])
 @audience("public")
 @limiter.limit("10 per minute", methods=["POST"])
@@ -51,7 +46,7 @@ def login():
     if form.validate_on_submit():
         user = authenticate(db(), form.email.data, form.password.data)
         if user is not None:
-            target = _safe_next(request.args.get("next"))
+            target = after_sign_in(request.args.get("next"))
             session.clear()  # no session fixation: a fresh session at sign-in (S9)
             note_sign_in(user)
             login_user(Staff(user))

@@ -136,3 +136,29 @@ def test_the_address_budget_spans_accounts_and_only_failures_count(app):
             for n in range(3)] == [401, 401, 429]
     paused = sign_in(app.test_client(), B, PASSWORD)
     assert paused.status_code == 429 and SV_AGAIN.search(paused.get_data(as_text=True))
+
+
+def test_an_ipv6_client_counts_by_its_64_block(app):
+    """S6: addresses of one IPv6 /64 (one home or office) share the address budget, so
+    hopping within it gains nothing; another block keeps its own."""
+    app.config["SIGN_IN_ADDRESS_LIMITS"] = "2 per minute"
+
+    def attempt(address, email):
+        client = app.test_client()
+        client.environ_base["REMOTE_ADDR"] = address
+        return sign_in(client, email, "guess").status_code
+
+    assert [attempt("2001:db8::1", "x@region.example"),
+            attempt("2001:db8::2", "y@region.example")] == [401, 429]
+    assert attempt("2001:db8::ffff:3", "z@region.example") == 429
+    assert attempt("2001:db8:0:1::1", "z@region.example") == 401
+
+
+def test_a_pause_into_tomorrow_names_the_day(app):
+    """S7: a pause that ends on another day says which day, in Swedish words."""
+    from webapp.auth.routes import _try_again_text
+
+    with app.test_request_context("/staff/login?lang=sv"):
+        text = _try_again_text(datetime.now(UTC) + timedelta(days=1))
+    assert re.fullmatch(r"För många misslyckade inloggningar\. Försök igen den "
+                        r"\d{1,2} [a-zåäö]+\.? \d{4} kl\. \d\d:\d\d\.", text), text

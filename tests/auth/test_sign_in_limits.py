@@ -162,3 +162,17 @@ def test_a_pause_into_tomorrow_names_the_day(app):
         text = _try_again_text(datetime.now(UTC) + timedelta(days=1))
     assert re.fullmatch(r"För många misslyckade inloggningar\. Försök igen den "
                         r"\d{1,2} [a-zåäö]+\.? \d{4} kl\. \d\d:\d\d\.", text), text
+
+
+def test_a_failing_limit_storage_follows_the_limiters_setting(app, monkeypatch):
+    """S7: with the shared limiter set to swallow storage errors (Redis away), staff
+    still sign in; without that setting the error is not hidden."""
+    def unreachable(*_args):
+        raise ConnectionError("the rate limit storage is away")
+
+    monkeypatch.setattr(limiter.limiter, "test", unreachable)
+    monkeypatch.setattr(limiter, "_swallow_errors", True)
+    assert sign_in(app.test_client(), B, PASSWORD).status_code == 303
+    monkeypatch.setattr(limiter, "_swallow_errors", False)
+    with pytest.raises(ConnectionError):
+        sign_in(app.test_client(), B, PASSWORD)

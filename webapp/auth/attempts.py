@@ -12,16 +12,19 @@ one alike, so a pause tells nothing about which addresses have accounts (S7).
 The counts live in the shared `limiter`'s storage (webapp/supplier/limits.py: memory,
 or Redis shared by every worker), under a hash of the e-mail, never the address
 itself. `SIGN_IN_ACCOUNT_LIMITS` and `SIGN_IN_ADDRESS_LIMITS` in the app's
-configuration change the budgets (tests use windows of seconds).
+configuration change the budgets (tests use windows of seconds). When that storage
+cannot be reached, sign-in follows the shared limiter's `swallow_errors` setting: with
+it, the failure is logged and sign-in goes on unlimited; without it, the error stands.
 """
 
 from __future__ import annotations
 
 import hashlib
 import ipaddress
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
-from functools import lru_cache
+from functools import lru_cache, wraps
+from typing import TypeVar
 
 from flask import current_app
 from flask_limiter.util import get_remote_address
@@ -32,6 +35,26 @@ from ..supplier.limits import limiter
 
 ACCOUNT_LIMITS = "5 per minute; 10 per 15 minutes; 20 per hour"
 ADDRESS_LIMITS = "30 per 5 minutes; 100 per hour"
+
+T = TypeVar("T")
+
+
+def _unless_storage_fails(step: Callable[[str], T]) -> Callable[[str], T | None]:
+    """`step`, or None (no pause, nothing counted) when the storage fails and the
+    shared limiter swallows storage errors."""
+
+    @wraps(step)
+    def run(email: str) -> T | None:
+        try:
+            return step(email)
+        except Exception:
+            if not getattr(limiter, "_swallow_errors", False):
+                raise
+            current_app.logger.exception("staff sign-in limits not applied: the rate "
+                                         "limit storage failed")
+            return None
+
+    return run
 
 
 @lru_cache(maxsize=16)
@@ -65,6 +88,7 @@ def _budgets(email: str) -> Iterator[tuple[RateLimitItem, tuple[str, str]]]:
         yield item, _address_key()
 
 
+@_unless_storage_fails
 def paused_until(email: str) -> datetime | None:
     """The moment (UTC) the e-mail may be tried again from this address, while a
     budget is used up; None when it may be tried now."""
@@ -74,6 +98,7 @@ def paused_until(email: str) -> datetime | None:
     return datetime.fromtimestamp(max(ends), UTC) if ends else None
 
 
+@_unless_storage_fails
 def note_failure(email: str) -> datetime | None:
     """Count a wrong password (or unknown e-mail); the pause it starts, if any."""
     strategy = limiter.limiter
@@ -87,6 +112,7 @@ def note_failure(email: str) -> datetime | None:
     return until
 
 
+@_unless_storage_fails
 def note_success(email: str) -> None:
     """The right password: forget this account's failures (the address keeps its count)."""
     strategy = limiter.limiter

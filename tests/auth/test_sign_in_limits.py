@@ -176,3 +176,14 @@ def test_a_failing_limit_storage_follows_the_limiters_setting(app, monkeypatch):
     monkeypatch.setattr(limiter, "_swallow_errors", False)
     with pytest.raises(ConnectionError):
         sign_in(app.test_client(), B, PASSWORD)
+
+
+def test_signing_in_forgets_the_accounts_own_failures(app):
+    """S7: a person who mistypes twice and then signs in starts afresh next time; the
+    failures from before do not shorten their next budget."""
+    app.config["SIGN_IN_ACCOUNT_LIMITS"] = "3 per minute"
+    client = app.test_client()
+    assert [sign_in(client, A, f"typo {n}").status_code for n in range(2)] == [401, 401]
+    assert sign_in(client, A, PASSWORD).status_code == 303
+    other = app.test_client()
+    assert [sign_in(other, A, f"typo {n}").status_code for n in range(3)] == [401, 401, 429]

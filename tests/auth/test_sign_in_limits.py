@@ -22,7 +22,7 @@ PASSWORD = "correct horse battery"
 A = "anna@region.example"
 B = "bo@region.example"
 CSRF = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
-SV_AGAIN = re.compile(r"För många misslyckade inloggningar\. Försök igen kl\. (\d\d:\d\d)\.")
+SV_AGAIN = re.compile(r"För många misslyckade inloggningar\. Försök igen kl\.\s(\d\d:\d\d)\.")
 EN_AGAIN = re.compile(r"Too many failed sign-ins\. Try again at (\d\d:\d\d)\.")
 
 
@@ -161,7 +161,7 @@ def test_a_pause_into_tomorrow_names_the_day(app):
     with app.test_request_context("/staff/login?lang=sv"):
         text = _try_again_text(datetime.now(UTC) + timedelta(days=1))
     assert re.fullmatch(r"För många misslyckade inloggningar\. Försök igen den "
-                        r"\d{1,2} [a-zåäö]+\.? \d{4} kl\. \d\d:\d\d\.", text), text
+                        r"\d{1,2} [a-zåäö]+\.? \d{4} kl\.\s\d\d:\d\d\.", text), text
 
 
 def test_a_failing_limit_storage_follows_the_limiters_setting(app, monkeypatch):

@@ -20,7 +20,7 @@ from webapp.supplier.limits import limiter
 
 SHOTS = os.environ.get("KEDJEKOLL_SHOTS")
 EMAIL = "signin-browser@region.example"
-AGAIN = {"sv": re.compile(r"Försök igen kl\. \d\d:\d\d\."),
+AGAIN = {"sv": re.compile(r"Försök igen kl\.\s\d\d:\d\d\."),
          "en": re.compile(r"Try again at \d\d:\d\d\.")}
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import math
+from datetime import UTC, datetime, timedelta
+
 from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
@@ -11,6 +14,8 @@ from wtforms.validators import DataRequired, EqualTo, Length
 
 from ..access import audience
 from ..database import db
+from ..formats import local
+from ..rendering import date_text, time_text, timezone
 from ..store.staff import (
     MIN_PASSWORD,
     AccountError,
@@ -20,9 +25,10 @@ from ..store.staff import (
     set_password_with_token,
     user_for_token,
 )
-from ..supplier.limits import limiter
 from . import bp
+from .attempts import note_failure, note_success, paused_until
 from .login import Staff
+from .targets import after_sign_in
 
 
 class LoginForm(FlaskForm):
@@ -35,33 +41,53 @@ class PasswordForm(FlaskForm):
     repeat = PasswordField(validators=[DataRequired(), EqualTo("password")])
 
 
-def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("review.dashboard")
+def _try_again_text(until: datetime) -> str:
+    """When to try again: the first whole minute after the pause, in the app's time
+    zone ("kl. 21:47"), with the day when that is not today."""
+    minute = until.replace(second=0, microsecond=0)
+    if minute < until:
+        minute += timedelta(minutes=1)
+    when = local(minute, timezone())
+    if when.date() != local(datetime.now(UTC), timezone()).date():
+        return _("Too many failed sign-ins. Try again on %(day)s at %(time)s.",
+                 day=date_text(minute), time=time_text(minute))
+    return _("Too many failed sign-ins. Try again at %(time)s.", time=time_text(minute))
 
 
 @bp.route("/login", methods=["GET", "POST"])
 @audience("public")
-@limiter.limit("10 per minute", methods=["POST"])
 def login():
-    """The same answer for an unknown e-mail and a wrong password (S7)."""
+    """The same answer for an unknown e-mail and a wrong password (S7).
+
+    Failures are counted per account and per address (attempts.py); while a pause
+    lasts the page answers 429, says when to try again and keeps the typed e-mail.
+    """
     form = LoginForm()
     failed = False
+    paused = None
     if form.validate_on_submit():
-        user = authenticate(db(), form.email.data, form.password.data)
-        if user is not None:
-            target = _safe_next(request.args.get("next"))
-            session.clear()  # no session fixation: a fresh session at sign-in (S9)
-            note_sign_in(user)
-            login_user(Staff(user))
-            return redirect(target, 303)
-        failed = True
+        email = form.email.data
+        paused = paused_until(email)
+        if paused is None:
+            user = authenticate(db(), email, form.password.data)
+            if user is not None:
+                note_success(email)
+                target = after_sign_in(request.args.get("next"))
+                session.clear()  # no session fixation: a fresh session at sign-in (S9)
+                note_sign_in(user)
+                login_user(Staff(user))
+                return redirect(target, 303)
+            failed = True
+            paused = note_failure(email)
     elif request.method == "POST":
         failed = True
-    form.password.data = ""
-    form.email.data = ""
-    return render_template("auth/login.html", form=form, failed=failed), 401 if failed else 200
+    typed = (form.email.data or "")[:254] if paused else ""
+    page = render_template("auth/login.html", form=form, failed=failed, email=typed,
+                           try_again=_try_again_text(paused) if paused else None)
+    if paused is None:
+        return page, 401 if failed else 200
+    wait = max(1, math.ceil((paused - datetime.now(UTC)).total_seconds()))
+    return page, 429, {"Retry-After": str(wait)}
 
 
 @bp.post("/logout")

@@ -1,0 +1,278 @@
+"""Issue 12's topology test: nginx in front of two app servers on one PostgreSQL, with
+Redis for the rate limits and evidence in the database (tests/deploy/conftest.py).
+
+Through nginx, as clients on different loopback addresses:
+- a file uploaded through server A downloads intact through server B;
+- 35 bad invitation tokens from one address get 429 after 30, from either server, while
+  a valid link from another address still works (S6);
+- 40 suppliers save and submit at once while server A is killed and restarted; every
+  acknowledged submission is in the database with its content (R1);
+- /readyz answers 503 while PostgreSQL is stopped and 200 when it is back.
+
+Each test prints its figures. The tests run in this order on one topology.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import http.client
+import json
+import random
+import re
+import secrets
+import statistics
+import threading
+import time
+from collections import Counter
+
+from sqlalchemy import select
+
+from tests.deploy.browser import RECEIPT, SUBMISSION, Browser, Page
+from tests.deploy.conftest import EDITED, SUPPLIERS, Topology
+from webapp.store.models import Submission
+
+#: a code of conduct of 3 MiB: over nginx's default upload limit of 1 MiB, so the
+#: operator's client_max_body_size is what lets it through
+PDF = b"%PDF-1.7\n" + random.Random(12).randbytes(3 * 1024 * 1024) + b"\n%%EOF\n"
+STOPPED_DATABASE = "the database does not answer (OperationalError)"
+
+
+def show(capsys, title: str, lines: list[str]) -> None:
+    with capsys.disabled():
+        print(f"\ntopology, {title}:")
+        for line in lines:
+            print(f"  {line}")
+
+
+def percentiles(seconds: list[float]) -> str:
+    cuts = statistics.quantiles(seconds, n=20)
+    return f"p50 {statistics.median(seconds):.2f} s, p95 {cuts[18]:.2f} s"
+
+
+def test_a_file_uploaded_through_one_server_downloads_through_the_other(topology, capsys):
+    started = time.monotonic()
+    through_a, through_b = topology.browser(pinned_to=0), topology.browser(pinned_to=1)
+    assert through_a.get(f"/i/{topology.tokens[SUPPLIERS]}").status == 303
+    page = through_a.get("/supplier/section/policy")
+    assert page.status == 200 and page.upstream == topology.upstream(0)
+    saved = through_a.post("/supplier/section/policy", {
+        **topology.upload_form, "csrf_token": page.csrf(), "draft_version": page.version(),
+        "action": "save"}, files={"code_file": ("uppförandekod.pdf", PDF, "application/pdf")})
+    assert saved.status == 303, saved.text[:2000]
+    page = through_a.get(saved.location)
+    assert "Filen uppförandekod.pdf sparades." in page.text
+    link = re.search(r'href="(/supplier/files/\d+)"', page.text).group(1)
+
+    through_b.cookies = through_a.cookies  # the same browser, answered by the other server
+    download = through_b.get(link)
+    assert download.status == 200 and download.upstream == topology.upstream(1)
+    assert hashlib.sha256(download.body).hexdigest() == hashlib.sha256(PDF).hexdigest()
+    assert download.headers["content-disposition"].startswith("attachment;")
+    show(capsys, "evidence", [
+        f"{len(PDF) / 2**20:.1f} MiB uploaded through A in {saved.seconds:.2f} s, "
+        f"downloaded through B in {download.seconds:.2f} s, same SHA-256",
+        f"phase: {time.monotonic() - started:.1f} s"])
+
+
+def test_bad_tokens_from_one_address_get_429_from_either_server(topology, capsys):
+    """S6: the limit of 30 bad links in 10 minutes holds across workers and servers, per
+    client address as nginx saw it; a forged X-Forwarded-For does not escape it."""
+    started = time.monotonic()
+    guesser = topology.browser("127.0.0.2")
+    pages = [guesser.get(f"/i/{secrets.token_urlsafe(32)}",
+                         **{"X-Forwarded-For": f"203.0.113.{n}"}) for n in range(35)]
+    assert [p.status for p in pages] == [404] * 30 + [429] * 5
+    both = {topology.upstream(0), topology.upstream(1)}
+    assert {p.upstream for p in pages[:30]} == both  # counted together
+    assert {p.upstream for p in pages[30:]} == both  # refused by either
+    assert "För många försök" in pages[-1].text
+    valid = topology.browser("127.0.0.3").get(f"/i/{topology.tokens[SUPPLIERS + 1]}")
+    assert valid.status == 303 and valid.location == "/supplier/"
+    show(capsys, "rate limit", [
+        "35 bad links from 127.0.0.2 (each with a forged X-Forwarded-For): "
+        f"{Counter(p.status for p in pages)}, answered by "
+        f"{dict(Counter(p.upstream for p in pages))}",
+        f"a valid link from 127.0.0.3: {valid.status} to {valid.location}",
+        f"phase: {time.monotonic() - started:.1f} s"])
+
+
+class Tally:
+    """What the suppliers saw: acknowledgements, retries, and why they retried."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.receipts: dict[int, str] = {}  # supplier -> receipt number it was shown
+        self.acknowledged: dict[int, float] = {}  # supplier -> when the 303 came
+        self.retries: Counter[str] = Counter()  # step -> retries
+        self.causes: Counter[str] = Counter()  # what made them retry
+        self.unacknowledged = 0  # a submit that got no answer, sent again
+        self.found_submitted = 0  # ... and the retry found it stored
+        self.failures: dict[int, str] = {}
+
+    def retry(self, step: str, cause: str) -> None:
+        with self.lock:
+            self.retries[step] += 1
+            self.causes[cause] += 1
+
+
+class Unexpected(AssertionError):
+    """An answer no retry should cure (a 4xx or a 500)."""
+
+
+def patiently(tally: Tally, step: str, action, deadline: float):
+    """Do `action` until it gives an answer, as a person presses reload after an error
+    page or a cut connection."""
+    while True:
+        try:
+            return action()
+        except (OSError, http.client.HTTPException) as cut:
+            cause = type(cut).__name__
+        except BadGateway as proxy:
+            cause = str(proxy)
+        assert time.monotonic() < deadline, f"{step}: still failing ({cause})"
+        tally.retry(step, cause)
+        time.sleep(0.5)
+
+
+class BadGateway(Exception):
+    """nginx answered 502/504: no app server gave an answer."""
+
+
+def expect(page: Page, status: int, what: str) -> Page:
+    if page.status in (502, 504):
+        raise BadGateway(f"{page.status} from nginx")
+    if page.status != status:
+        raise Unexpected(f"{what}: {page.status} {page.text[:300]}")
+    return page
+
+
+def supplier(world: Topology, n: int, tally: Tally, log: list, deadline: float) -> None:
+    """Supplier n opens its link, saves EDITED, submits, and reads its receipt."""
+    browser = world.browser(log=log)
+    pause = random.Random(n)
+    time.sleep(n * 0.35)  # people arrive over about 14 seconds
+
+    def open_link() -> None:
+        expect(browser.get(f"/i/{world.tokens[n]}"), 303, "link")
+
+    def save() -> None:
+        page = expect(browser.get(f"/supplier/section/{EDITED}"), 200, "section")
+        time.sleep(pause.uniform(0.2, 0.6))
+        expect(browser.post(f"/supplier/section/{EDITED}", {
+            **world.forms[n], "csrf_token": page.csrf(), "draft_version": page.version(),
+            "action": "continue"}), 303, "save")
+
+    def submit() -> str:
+        check = expect(browser.get("/supplier/check"), 200, "check")
+        found = SUBMISSION.search(check.text)
+        if found is None:  # an earlier submit went through, its answer was lost
+            with tally.lock:
+                tally.found_submitted += 1
+                tally.acknowledged.setdefault(n, time.monotonic())
+            return "/supplier/receipt/1"
+        time.sleep(pause.uniform(0.2, 0.6))
+        try:
+            done = expect(browser.post("/supplier/submit", {
+                "csrf_token": check.csrf(), "confirm": "yes",
+                "submission_id": found.group(1)}), 303, "submit")
+        except (OSError, http.client.HTTPException, BadGateway):
+            with tally.lock:
+                tally.unacknowledged += 1
+            raise
+        with tally.lock:
+            tally.acknowledged[n] = time.monotonic()
+        return done.location
+
+    def receipt(path: str) -> str:
+        page = expect(browser.get(path), 200, "receipt")
+        return RECEIPT.search(page.text).group(1)
+
+    try:
+        patiently(tally, "link", open_link, deadline)
+        patiently(tally, "save", save, deadline)
+        path = patiently(tally, "submit", submit, deadline)
+        number = patiently(tally, "receipt", lambda: receipt(path), deadline)
+        with tally.lock:
+            tally.receipts[n] = number
+    except AssertionError as failed:
+        tally.failures[n] = str(failed)
+
+
+def test_every_acknowledged_submission_survives_a_killed_server(topology, capsys):
+    """R1 on two servers: server A is killed (SIGKILL, master and workers) while 40
+    suppliers save and submit, and started again; every submission a supplier saw
+    acknowledged is stored with the text it saved, and retries add none twice."""
+    started = time.monotonic()
+    tally, log = Tally(), []
+    deadline = started + 100
+    threads = [threading.Thread(target=supplier, args=(topology, n, tally, log, deadline))
+               for n in range(SUPPLIERS)]
+    for thread in threads:
+        thread.start()
+    while len(tally.acknowledged) < 5 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    topology.kill_server(0)
+    killed_at, acknowledged_before = time.monotonic(), len(tally.acknowledged)
+    topology.start_server(0)
+    topology.servers[0].wait_until_up()
+    back_at = time.monotonic()
+    for thread in threads:
+        thread.join(timeout=max(1, deadline + 10 - time.monotonic()))
+    assert not tally.failures, tally.failures
+    assert len(tally.receipts) == SUPPLIERS
+
+    with topology.factory() as session:
+        stored = session.scalars(select(Submission).where(
+            Submission.response_id.in_(topology.response_ids[:SUPPLIERS]))).all()
+    by_response = {s.response_id: s for s in stored}
+    assert len(stored) == SUPPLIERS  # no retry submitted twice
+    for n, number in tally.receipts.items():
+        row = by_response[topology.response_ids[n]]
+        assert row.receipt == number
+        assert row.answers["product_details"] == topology.answers[n]["product_details"]
+        canonical = json.dumps(row.answers, sort_keys=True, separators=(",", ":"),
+                               ensure_ascii=False)
+        assert hashlib.sha256(canonical.encode()).hexdigest() == row.content_hash
+
+    a = topology.upstream(0)
+    after = [entry for entry in log if entry[0] > killed_at and a in entry[3]]
+    show(capsys, "kill and restart", [
+        f"{SUPPLIERS} suppliers, {len(log)} requests: {percentiles([e[1] for e in log])}; "
+        f"statuses {dict(Counter(e[2] for e in log))}",
+        f"A killed after {killed_at - started:.1f} s with {acknowledged_before} "
+        f"submissions acknowledged, answering again {back_at - killed_at:.1f} s later; "
+        f"A answered {len(after)} requests after the kill",
+        f"retries by step {dict(tally.retries)}, because of {dict(tally.causes)}",
+        f"submits left unanswered and sent again: {tally.unacknowledged}; found stored on "
+        f"the retry: {tally.found_submitted}",
+        f"acknowledged {len(tally.acknowledged)}, stored {len(stored)}, all with their "
+        f"content; phase: {time.monotonic() - started:.1f} s"])
+
+
+def test_readyz_follows_postgresql(topology, capsys):
+    started = time.monotonic()
+    browser = topology.browser()
+    assert browser.get("/readyz").status == 200
+    topology.postgres.stop()
+    stopped_at = time.monotonic()
+    try:
+        down = [browser.get("/readyz") for _ in range(4)]  # both servers, round robin
+        assert [p.status for p in down] == [503] * 4
+        assert {p.upstream for p in down} == {topology.upstream(0), topology.upstream(1)}
+        assert {json.loads(p.body)["checks"]["database"] for p in down} == {STOPPED_DATABASE}
+    finally:
+        topology.postgres.start()
+    restarted_at = time.monotonic()
+    ready: list[Page] = []
+    while len(ready) < 4:  # four 200s in a row: both servers answer again
+        page = browser.get("/readyz")
+        ready = ready + [page] if page.status == 200 else []
+        assert time.monotonic() - restarted_at < 30, page.text
+        time.sleep(0.1 if page.status == 200 else 0.5)
+    assert {p.upstream for p in ready} == {topology.upstream(0), topology.upstream(1)}
+    assert expect(Browser(browser.base).get(f"/i/{topology.tokens[0]}"), 303, "link")
+    show(capsys, "readiness", [
+        f"PostgreSQL stopped: /readyz 503 from both servers in "
+        f"{restarted_at - stopped_at:.1f} s; 200 again {time.monotonic() - restarted_at:.1f} s "
+        f"after it started", f"phase: {time.monotonic() - started:.1f} s"])
+    show(capsys, "set-up", topology.figures)

@@ -111,6 +111,10 @@ class Postgres:
     def stop(self) -> None:
         self._pg_ctl("stop", "-D", str(self.data), "-m", "fast", "-w")
 
+    def stop_if_running(self) -> None:
+        if (self.data / "postmaster.pid").exists():
+            self.stop()
+
     def _psql_create_database(self) -> None:
         from sqlalchemy import text
 

@@ -209,18 +209,19 @@ def demo(base_url: str) -> None:
 
     Prints the staff logins and invitation links for a few suppliers.
     """
-    from .config import defaults
+    from .config import environment
     from .definitions import Catalogue
+    from .store.blobs import evidence
     from .store.db import make_engine, session_factory, unit_of_work
     from .store.demo import load_demo
     from .store.migrate import upgrade
 
     engine = make_engine(_database_url())
     upgrade(engine)
-    folder = os.environ.get("KEDJEKOLL_QUESTIONNAIRES_DIR") or defaults()["QUESTIONNAIRES_DIR"]
-    responses = Path(os.environ.get("KEDJEKOLL_RESPONSES_DIR") or defaults()["RESPONSES_DIR"])
+    config = environment()  # KEDJEKOLL_FILE_STORAGE: where the demo's evidence file goes
+    stores = evidence(config["FILE_STORAGE"], Path(config["RESPONSES_DIR"]) / "files", engine)
     with unit_of_work(session_factory(engine)) as session:
-        result = load_demo(session, Catalogue.load(folder), responses / "files")
+        result = load_demo(session, Catalogue.load(config["QUESTIONNAIRES_DIR"]), stores.active)
     engine.dispose()
     if not result.loaded:
         click.echo("The database already holds data: demo data not loaded.")

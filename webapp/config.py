@@ -15,6 +15,7 @@ from typing import Any
 from gunicorn.errors import AppImportError
 
 from .formats import DEFAULT_TIMEZONE, zone
+from .store.blobs import STORES
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -58,6 +59,7 @@ def defaults() -> dict[str, Any]:
         "TIMEZONE": DEFAULT_TIMEZONE,  # times on pages and in mail; stored times are UTC
         "PROXY_COUNT": 0,  # proxies whose X-Forwarded-* headers are trusted; 0: none
         "LOG_FORMAT": "text",  # the request log: text | json
+        "FILE_STORAGE": "local",  # evidence bytes: local (responses/files/) | database
     }
 
 
@@ -99,6 +101,7 @@ def _text(text: str) -> str:
     return text
 
 
+_FILE_STORAGE = " or ".join(STORES) + " (where evidence files are kept)"
 _YES_NO = {"1": True, "true": True, "yes": True, "on": True,
            "0": False, "false": False, "no": False, "off": False}
 
@@ -131,6 +134,7 @@ _FROM_ENV: dict[str, tuple[str, Callable[[str], Any], str]] = {
     "KEDJEKOLL_PROXY_COUNT": ("PROXY_COUNT", _whole_number(0, 10),
                               "a whole number from 0 to 10 (the proxies in front of the app)"),
     "KEDJEKOLL_LOG_FORMAT": ("LOG_FORMAT", _one_of("text", "json"), "text or json"),
+    "KEDJEKOLL_FILE_STORAGE": ("FILE_STORAGE", _one_of(*STORES), _FILE_STORAGE),
 }
 
 
@@ -159,6 +163,9 @@ def load(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
     if str(config.get("SMTP_SECURITY")).lower() not in ("none", "starttls", "ssl"):
         raise ConfigError("KEDJEKOLL_SMTP_SECURITY must be none, starttls or ssl, "
                           f"not {config.get('SMTP_SECURITY')!r}.")
+    if config.get("FILE_STORAGE") not in STORES:
+        raise ConfigError(f"KEDJEKOLL_FILE_STORAGE must be {_FILE_STORAGE}, "
+                          f"not {config.get('FILE_STORAGE')!r}.")
     try:
         zone(config.get("TIMEZONE"))
     except ValueError:

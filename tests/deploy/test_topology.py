@@ -284,3 +284,16 @@ def test_readyz_follows_postgresql(topology, capsys):
         f"{restarted_at - stopped_at:.1f} s; 200 again {time.monotonic() - restarted_at:.1f} s "
         f"after it started", f"phase: {time.monotonic() - started:.1f} s"])
     show(capsys, "set-up", topology.figures)
+
+
+def test_no_log_holds_an_invitation_token(topology):
+    """S15: after every phase, neither app server's log nor nginx's access log holds a
+    token that was used (nginx's error log names the request line of a request it could
+    not pass on; docs/deploy.md says so)."""
+    logs = {path.relative_to(topology.folder): path.read_text(errors="replace")
+            for path in [*topology.folder.glob("app-*.log"),
+                         topology.folder / "nginx" / "access.log"]}
+    assert len(logs) == 3 and all(logs.values())
+    leaked = {str(name) for name, text in logs.items()
+              if any(token in text for token in topology.tokens)}
+    assert not leaked

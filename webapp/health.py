@@ -2,10 +2,11 @@
 database is not ready.
 
 `/healthz` answers 200 while the process runs. `/readyz` answers 200 when the database
-answers and is at the newest migration and the evidence folder takes a real write (a
+answers and is at the newest migration, the evidence folder takes a real write (a
 temporary file written, synced and removed: a permission check can pass on a full or
-read-only disk); else 503 with the reason of each failed check in JSON. Neither needs a
-session, and neither shows a path, an address or an error text that might hold a secret.
+read-only disk) and the rate-limit storage (Redis) answers; else 503 with the reason
+of each failed check in JSON. Neither needs a session, and neither shows a path, an
+address or an error text that might hold a secret.
 
 An app started on a database behind the code (or empty) logs one line saying what to
 run and answers every page but these two with a 503 page, until `kedjekoll db upgrade`
@@ -25,6 +26,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from .access import audience
 from .store.migrate import pending
+from .supplier.limits import limit_storage_problem
 
 bp = Blueprint("health", __name__)
 log = logging.getLogger("kedjekoll")
@@ -41,9 +43,10 @@ def healthz():
 @bp.get("/readyz")
 @audience("public")
 def readyz():
-    """Ready for traffic: database, migrations, evidence folder."""
+    """Ready for traffic: database, migrations, evidence folder, rate-limit storage."""
     checks = {"database": database_problem(current_app.extensions["kedjekoll.engine"]),
-              "files": files_problem(Path(current_app.config["RESPONSES_DIR"]) / "files")}
+              "files": files_problem(Path(current_app.config["RESPONSES_DIR"]) / "files"),
+              "rate limits": limit_storage_problem()}
     ready = not any(checks.values())
     body = {"status": "ready" if ready else "not ready",
             "checks": {name: problem or "ok" for name, problem in checks.items()}}

@@ -67,9 +67,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from .review import bp as review_bp
     from .supplier import bp as supplier_bp
     from .supplier.errors import init_errors
-    from .supplier.limits import limiter
+    from .supplier.limits import init_limits
 
-    limiter.init_app(app)
+    init_limits(app)
     init_login(app)
     app.register_blueprint(auth_bp)
     app.register_blueprint(author_bp)

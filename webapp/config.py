@@ -11,6 +11,7 @@ import secrets
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from gunicorn.errors import AppImportError
 
@@ -18,6 +19,11 @@ from .formats import DEFAULT_TIMEZONE, zone
 from .store.blobs import STORES
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+#: where links point in development (`--dev`, tests) only: a production server needs
+#: KEDJEKOLL_BASE_URL, or its mail would lead to the reader's own machine
+DEVELOPMENT_BASE_URL = "http://127.0.0.1:5000"
+#: the rate-limit storage of one process, counted in its memory
+PROCESS_MEMORY = "memory://"
 
 
 class ConfigError(RuntimeError, AppImportError):
@@ -46,7 +52,7 @@ def defaults() -> dict[str, Any]:
         "BUYER_CONTACT_NAME": None,
         "BUYER_CONTACT_EMAIL": None,
         "BUYER_CONTACT_PHONE": None,
-        "BASE_URL": "http://127.0.0.1:5000",
+        "BASE_URL": None,  # required outside development (see load)
         "SMTP_HOST": None,  # unset: mail is printed instead of sent
         "SMTP_PORT": None,  # by security: 25, 587 (starttls), 465 (ssl)
         "SMTP_USERNAME": None,
@@ -60,6 +66,9 @@ def defaults() -> dict[str, Any]:
         "PROXY_COUNT": 0,  # proxies whose X-Forwarded-* headers are trusted; 0: none
         "LOG_FORMAT": "text",  # the request log: text | json
         "FILE_STORAGE": "local",  # evidence bytes: local (responses/files/) | database
+        # Flask-Limiter's storage: redis://... shared by every worker and server;
+        # required outside development, where memory:// is the default (see load)
+        "RATELIMIT_STORAGE_URI": None,
     }
 
 
@@ -102,6 +111,36 @@ def _text(text: str) -> str:
 
 
 _FILE_STORAGE = " or ".join(STORES) + " (where evidence files are kept)"
+
+
+#: the storages the rate limits can use: Redis (the `redis` client is a dependency),
+#: or the memory of one process
+_LIMIT_STORAGES = ("redis", "rediss", "redis+unix", "memory")
+
+
+def _limit_storage(text: str) -> str:
+    uri = text.strip()
+    scheme, separator, _rest = uri.partition("://")
+    if not separator or scheme.lower() not in _LIMIT_STORAGES:
+        raise ValueError(text)
+    return uri
+
+
+def without_password(uri: str) -> str:
+    """The address with what stands before its @ (a password, or a user and password)
+    hidden, fit for an error or a log line."""
+    parts = urlsplit(uri)
+    if "password" in parts.query.lower():  # redis://host/0?password=...
+        parts = parts._replace(query="***")
+    elif "@" not in parts.netloc:
+        return uri
+    credentials, at, place = parts.netloc.rpartition("@")
+    if not at:
+        return urlunsplit(parts)
+    user, colon, _password = credentials.partition(":")
+    return urlunsplit(parts._replace(netloc=f"{user}:***@{place}" if colon else f"***@{place}"))
+
+
 _YES_NO = {"1": True, "true": True, "yes": True, "on": True,
            "0": False, "false": False, "no": False, "off": False}
 
@@ -135,7 +174,13 @@ _FROM_ENV: dict[str, tuple[str, Callable[[str], Any], str]] = {
                               "a whole number from 0 to 10 (the proxies in front of the app)"),
     "KEDJEKOLL_LOG_FORMAT": ("LOG_FORMAT", _one_of("text", "json"), "text or json"),
     "KEDJEKOLL_FILE_STORAGE": ("FILE_STORAGE", _one_of(*STORES), _FILE_STORAGE),
+    "KEDJEKOLL_RATELIMIT_STORAGE_URI": (
+        "RATELIMIT_STORAGE_URI", _limit_storage,
+        "a Redis address such as redis://127.0.0.1:6379/0 (shared by every worker and "
+        "server) or memory:// (one process only)"),
 }
+#: variables whose value may hold a password: an error shows it with the password hidden
+_SECRET_IN_VALUE = frozenset({"KEDJEKOLL_RATELIMIT_STORAGE_URI"})
 
 
 def environment() -> dict[str, Any]:
@@ -151,7 +196,8 @@ def environment() -> dict[str, Any]:
         try:
             config[key] = convert(value)
         except ValueError:
-            raise ConfigError(f"{name} must be {expected}, not {value!r}.") from None
+            shown = without_password(value) if name in _SECRET_IN_VALUE else value
+            raise ConfigError(f"{name} must be {expected}, not {shown!r}.") from None
     return config
 
 
@@ -184,7 +230,45 @@ def load(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         config["SECRET_KEY"] = _development_key(Path(config["RESPONSES_DIR"]))
     elif len(str(config["SECRET_KEY"])) < 32 and not relaxed:
         raise ConfigError("KEDJEKOLL_SECRET_KEY is too short: use at least 32 characters.")
+    config["BASE_URL"] = base_url(config)
+    config["RATELIMIT_STORAGE_URI"] = _limit_storage_of(config, bool(relaxed))
     return config
+
+
+def base_url(config: dict[str, Any]) -> str:
+    """Where the app is served, the start of every link in mail and printed links:
+    KEDJEKOLL_BASE_URL, or in development (`--dev`, DEBUG, tests) the local default.
+
+    Raises ConfigError outside development when it is not set: a production server
+    would otherwise mail links that lead to the reader's own machine.
+    """
+    if config.get("BASE_URL"):
+        return str(config["BASE_URL"]).rstrip("/")
+    if config.get("DEBUG") or config.get("TESTING") or config.get("DEV"):
+        return DEVELOPMENT_BASE_URL
+    raise ConfigError(
+        "KEDJEKOLL_BASE_URL is not set. Set it to the address suppliers and staff open, "
+        "such as https://kedjekoll.region.se: links in mail start with it. Only "
+        f"development (`kedjekoll serve --dev`, KEDJEKOLL_DEV=1) uses {DEVELOPMENT_BASE_URL}.")
+
+
+def _limit_storage_of(config: dict[str, Any], relaxed: bool) -> str:
+    """KEDJEKOLL_RATELIMIT_STORAGE_URI, required outside development: limits counted in
+    each process's memory are N times looser with N workers and reset with a restart."""
+    given = config.get("RATELIMIT_STORAGE_URI")
+    if not given:
+        if relaxed:
+            return PROCESS_MEMORY
+        raise ConfigError(
+            "KEDJEKOLL_RATELIMIT_STORAGE_URI is not set. Set it to a Redis address such as "
+            "redis://127.0.0.1:6379/0 so every worker and server shares the rate limits, "
+            "or to memory:// to run one process only, or use `kedjekoll serve --dev`.")
+    try:
+        return _limit_storage(str(given))
+    except ValueError:
+        expected = _FROM_ENV["KEDJEKOLL_RATELIMIT_STORAGE_URI"][2]
+        raise ConfigError(f"KEDJEKOLL_RATELIMIT_STORAGE_URI must be {expected}, not "
+                          f"{without_password(str(given))!r}.") from None
 
 
 def _check_database_url() -> None:

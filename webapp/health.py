@@ -2,12 +2,12 @@
 database is not ready.
 
 `/healthz` answers 200 while the process runs. `/readyz` answers 200 when the database
-answers and is at the newest migration and the active evidence storage takes a real
+answers and is at the newest migration, the active evidence storage takes a real
 write (KEDJEKOLL_FILE_STORAGE=local: a temporary file written, synced and removed, as a
 permission check can pass on a full or read-only disk; database: a row written and
-deleted in a committed transaction); else 503 with the reason of each failed check in
-JSON. Neither needs a session, and neither shows a path, an address or an error text
-that might hold a secret.
+deleted in a committed transaction) and the rate-limit storage (Redis) answers; else
+503 with the reason of each failed check in JSON. Neither needs a session, and neither
+shows a path, an address or an error text that might hold a secret.
 
 An app started on a database behind the code (or empty) logs one line saying what to
 run and answers every page but these two with a 503 page, until `kedjekoll db upgrade`
@@ -25,6 +25,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from .access import audience
 from .evidence import evidence
 from .store.migrate import pending
+from .supplier.limits import limit_storage_problem
 
 bp = Blueprint("health", __name__)
 log = logging.getLogger("kedjekoll")
@@ -41,9 +42,10 @@ def healthz():
 @bp.get("/readyz")
 @audience("public")
 def readyz():
-    """Ready for traffic: database, migrations, evidence storage."""
+    """Ready for traffic: database, migrations, evidence storage, rate-limit storage."""
     checks = {"database": database_problem(current_app.extensions["kedjekoll.engine"]),
-              "files": evidence().probe()}
+              "files": evidence().probe(),
+              "rate limits": limit_storage_problem()}
     ready = not any(checks.values())
     body = {"status": "ready" if ready else "not ready",
             "checks": {name: problem or "ok" for name, problem in checks.items()}}

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import PRODUCTION, ROOT
 from tests.store.conftest import new_database, pg_server, postgresql_proc  # noqa: F401
 
 BIN = Path(sys.executable).parent
@@ -33,14 +33,18 @@ def free_port() -> int:
 
 
 def environment(folder: Path, url: str | None = None, **extra: str) -> dict[str, str]:
-    """A production environment: a real secret key, no development mode."""
+    """A production environment: a real secret key, the address links start with, rate
+    limits in memory (one process on purpose; `extra` may name Redis), no development
+    mode. An `extra` value of None leaves that variable out."""
     env = {"PATH": f"{BIN}:/usr/bin:/bin", "HOME": str(folder), "XDG_RUNTIME_DIR": str(folder),
            "KEDJEKOLL_RESPONSES_DIR": str(folder),
-           "KEDJEKOLL_SECRET_KEY": secrets.token_hex(32), "PYTHONDONTWRITEBYTECODE": "1"}
+           "KEDJEKOLL_SECRET_KEY": secrets.token_hex(32), "PYTHONDONTWRITEBYTECODE": "1",
+           "KEDJEKOLL_BASE_URL": PRODUCTION["BASE_URL"],
+           "KEDJEKOLL_RATELIMIT_STORAGE_URI": PRODUCTION["RATELIMIT_STORAGE_URI"]}
     if url:
         env["KEDJEKOLL_DATABASE_URL"] = url
     env.update(extra)
-    return env
+    return {name: value for name, value in env.items() if value is not None}
 
 
 @dataclass

@@ -226,6 +226,11 @@ def test_every_acknowledged_submission_survives_a_killed_server(topology, capsys
         thread.join(timeout=max(1, deadline + 10 - time.monotonic()))
     assert not tally.failures, tally.failures
     assert len(tally.receipts) == SUPPLIERS
+    a, probe = topology.upstream(0), topology.browser()
+    while probe.get("/healthz").upstream != a:  # nginx takes A back (fail_timeout 10 s)
+        assert time.monotonic() < back_at + 30, "nginx never sent a request to A again"
+        time.sleep(0.5)
+    rejoined_at = time.monotonic()
 
     stored = topology.stored(topology.response_ids[:SUPPLIERS])
     by_response = {s.response_id: s for s in stored}
@@ -238,7 +243,6 @@ def test_every_acknowledged_submission_survives_a_killed_server(topology, capsys
                                ensure_ascii=False)
         assert hashlib.sha256(canonical.encode()).hexdigest() == row.content_hash
 
-    a = topology.upstream(0)
     after = [e for e in log if e[0] > killed_at + 1 and e[3].split(", ")[-1] == a]
     passed_on = [e for e in log if ", " in e[3]]  # nginx tried A, then B
     show(capsys, "kill and restart", [
@@ -246,7 +250,8 @@ def test_every_acknowledged_submission_survives_a_killed_server(topology, capsys
         f"statuses {dict(Counter(e[2] for e in log))}",
         f"A killed after {killed_at - started:.1f} s with {acknowledged_before} "
         f"submissions acknowledged and {on_their_way} on their way; answering again "
-        f"{back_at - killed_at:.1f} s later, it answered {len(after)} requests",
+        f"{back_at - killed_at:.1f} s later, it answered {len(after)} of theirs; nginx "
+        f"sent it requests again {max(0.0, rejoined_at - back_at):.1f} s after that",
         f"nginx passed {len(passed_on)} requests cut by the kill on to B "
         f"({dict(Counter(e[2] for e in passed_on))})",
         f"retries by the suppliers, by step {dict(tally.retries)}, because of "

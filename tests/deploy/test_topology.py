@@ -243,6 +243,9 @@ def test_every_acknowledged_submission_survives_a_killed_server(topology, capsys
                                ensure_ascii=False)
         assert hashlib.sha256(canonical.encode()).hexdigest() == row.content_hash
 
+    access = (topology.folder / "nginx" / "access.log").read_text().splitlines()
+    assert not [line for line in access if " POST " in line and ", " in line], (
+        "nginx sent a POST to a second server")
     after = [e for e in log if e[0] > killed_at + 1 and e[3].split(", ")[-1] == a]
     passed_on = [e for e in log if ", " in e[3]]  # nginx tried A, then B
     show(capsys, "kill and restart", [

@@ -148,7 +148,7 @@ def supplier(world: Topology, n: int, tally: Tally, log: list, deadline: float) 
     """Supplier n opens its link, saves EDITED, submits, and reads its receipt."""
     browser = world.browser(log=log)
     pause = random.Random(n)
-    time.sleep(n * 0.35)  # people arrive over about 14 seconds
+    time.sleep(n * 0.25)  # people arrive over about 10 seconds
 
     def open_link() -> None:
         expect(browser.get(f"/i/{world.tokens[n]}"), 303, "link")

@@ -284,10 +284,11 @@ def ast_command(expression: str) -> None:
 def _more_commands() -> None:
     from .author_commands import score
     from .data_commands import export, suppliers
+    from .file_commands import files
     from .mail_commands import outbox, remind
     from .user_commands import user
 
-    for command in (score, export, suppliers, remind, outbox, user):
+    for command in (score, export, suppliers, remind, outbox, user, files):
         main.add_command(command)
 
 

@@ -93,7 +93,12 @@ class LocalFiles:
                       if _is_sha256(p.name) and p.parent.name == p.name[:2] and p.is_file())
 
     def remove(self, sha256: str) -> None:
-        file_path(self.folder, sha256).unlink(missing_ok=True)
+        path = file_path(self.folder, sha256)
+        path.unlink(missing_ok=True)
+        try:
+            path.parent.rmdir()  # only when it held nothing else
+        except OSError:
+            pass
 
     def probe(self) -> str | None:
         return probe_folder(self.folder)
@@ -117,7 +122,8 @@ class DatabaseChunks:
         with session.begin_nested():  # a failure part way leaves no row behind
             piece = stream.read(CHUNK)
             first = insert(EvidenceChunk).values(sha256=sha256, seq=0, data=piece)
-            if session.execute(first.on_conflict_do_nothing()).rowcount == 0:
+            if session.scalar(first.on_conflict_do_nothing().returning(EvidenceChunk.seq)) \
+                    is None:
                 return sha256, size  # held already (or just committed by another upload)
             digest, seq = hashlib.sha256(piece), 1
             while piece := stream.read(CHUNK):

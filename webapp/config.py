@@ -7,11 +7,11 @@ expects (ConfigError), never a traceback from deep inside a library.
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 from gunicorn.errors import AppImportError
 
@@ -127,18 +127,15 @@ def _limit_storage(text: str) -> str:
 
 
 def without_password(uri: str) -> str:
-    """The address with what stands before its @ (a password, or a user and password)
-    hidden, fit for an error or a log line."""
-    parts = urlsplit(uri)
-    if "password" in parts.query.lower():  # redis://host/0?password=...
-        parts = parts._replace(query="***")
-    elif "@" not in parts.netloc:
-        return uri
-    credentials, at, place = parts.netloc.rpartition("@")
+    """The address with its password (what stands between the user name and the last @,
+    or a password= parameter) hidden, fit for an error or a log line."""
+    shown = re.sub(r"(?i)(password=)[^&#]*", r"\1***", uri)
+    head, at, place = shown.rpartition("@")
     if not at:
-        return urlunsplit(parts)
+        return shown
+    scheme, slashes, credentials = head.rpartition("//")
     user, colon, _password = credentials.partition(":")
-    return urlunsplit(parts._replace(netloc=f"{user}:***@{place}" if colon else f"***@{place}"))
+    return f"{scheme}{slashes}{user + ':' if colon else ''}***@{place}"
 
 
 _YES_NO = {"1": True, "true": True, "yes": True, "on": True,

@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import text
 
 from tests.conftest import PRODUCTION
+from tests.runtime.conftest import free_port
 from tests.runtime.test_requests import production_app
 from webapp import create_app
 from webapp.store.db import database_url, make_engine
@@ -88,3 +89,26 @@ def test_development_still_migrates_at_start(tmp_path):
     """`kedjekoll serve --dev` and `make run`: an empty database is brought up to date."""
     app = create_app({"RESPONSES_DIR": tmp_path, "DEV": True})
     assert app.test_client().get("/readyz").status_code == 200
+
+
+def test_a_limit_storage_that_does_not_answer_is_not_ready(tmp_path, caplog):
+    """S6: Redis for the rate limits unreachable at start: one log line (password hidden),
+    /readyz 503 naming the variable, not the address; the pages still answer."""
+    url = f"redis://:hunter2-secret@127.0.0.1:{free_port()}/0"  # nobody listens there
+    engine = make_engine(database_url(tmp_path))
+    upgrade(engine)
+    engine.dispose()
+    client = create_app({"RESPONSES_DIR": tmp_path, "SECRET_KEY": "s" * 40, **PRODUCTION,
+                         "RATELIMIT_STORAGE_URI": url}).test_client()
+    hidden = url.replace("hunter2-secret", "***")
+    assert [r.getMessage() for r in caplog.records if "rate-limit" in r.getMessage()] == [
+        f"kedjekoll: the rate-limit storage {hidden} does not answer yet; limits count in "
+        "each process until it does"]
+    ready = client.get("/readyz")
+    assert ready.status_code == 503
+    assert ready.json["checks"] == {
+        "database": "ok", "files": "ok",
+        "rate limits": "the rate-limit storage does not answer "
+                       "(KEDJEKOLL_RATELIMIT_STORAGE_URI)"}
+    assert "hunter2" not in ready.get_data(as_text=True) and "127.0.0.1" not in str(ready.json)
+    assert client.get("/healthz").status_code == 200

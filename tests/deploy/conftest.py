@@ -25,9 +25,9 @@ from sqlalchemy import Engine, select
 
 from tests.conftest import ROOT
 from tests.deploy.browser import Browser
-from tests.deploy.services import Postgres, require_parts, start_nginx, start_redis, stop_process
+from tests.deploy.services import Postgres, require_parts, start_nginx, stop_process
 from tests.factories import make_campaign
-from tests.runtime.conftest import BIN, Served, environment, free_port, launch
+from tests.runtime.conftest import BIN, RedisServer, Served, environment, free_port, launch
 from tests.supplier.conftest import form_data
 from webapp import create_app
 from webapp.definitions.examples import example_answers
@@ -120,7 +120,7 @@ class Topology:
 
 @pytest.fixture(scope="package")
 def topology(tmp_path_factory, masks):
-    nginx, redis = require_parts()
+    nginx = require_parts()
     folder = tmp_path_factory.mktemp("topology")
     steps: list[str] = []
     clock = [time.monotonic()]
@@ -134,12 +134,14 @@ def topology(tmp_path_factory, masks):
         postgres = Postgres(folder / "pg")
         cleanup.callback(postgres.stop_if_running)
         postgres.create()
-        redis_process, redis_port = start_redis(redis, folder)
-        cleanup.callback(stop_process, redis_process)
+        (folder / "redis").mkdir()
+        redis = RedisServer(folder / "redis")
+        cleanup.callback(redis.stop)
+        redis.start()
         took("PostgreSQL and Redis")
         port, pinned = free_port(), [free_port(), free_port()]
         shared = {"KEDJEKOLL_SECRET_KEY": secrets.token_hex(32),
-                  "KEDJEKOLL_RATELIMIT_STORAGE_URI": f"redis://127.0.0.1:{redis_port}/0",
+                  "KEDJEKOLL_RATELIMIT_STORAGE_URI": redis.url,
                   "KEDJEKOLL_FILE_STORAGE": "database", "KEDJEKOLL_PROXY_COUNT": "1",
                   "KEDJEKOLL_BASE_URL": f"http://127.0.0.1:{port}"}
         envs = []

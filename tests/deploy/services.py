@@ -1,7 +1,7 @@
 """The real parts of the topology test, each started by the test in a tmp folder on a
 free loopback port and stopped by it: a PostgreSQL cluster of its own (the test stops
-and restarts it), a Redis server, and Debian's nginx configured from the operator's
-site file, deploy/nginx-kedjekoll.conf.
+and restarts it) and Debian's nginx configured from the operator's site file,
+deploy/nginx-kedjekoll.conf. Redis is the runtime tests' RedisServer.
 
 Nothing here touches a system service, a root-owned path or a port the test did not
 pick. Without nginx, redis-server or PostgreSQL the test skips, except under
@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT
-from tests.runtime.conftest import free_port
+from tests.runtime.conftest import REDIS_SERVER, free_port
 from tests.store.conftest import PG_CTL, STRICT, _postgres_installed
 
 OPERATOR_SITE = ROOT / "deploy" / "nginx-kedjekoll.conf"
@@ -35,10 +35,11 @@ def program(name: str, debian_path: str) -> str | None:
     return debian_path if os.access(debian_path, os.X_OK) else shutil.which(name)
 
 
-def require_parts() -> tuple[str, str]:
-    """(nginx, redis-server); skips, or fails under KEDJEKOLL_STRICT=1, when one is missing."""
+def require_parts() -> str:
+    """nginx, when it, redis-server (REDIS_SERVER: the runtime tests' Redis is used) and
+    PostgreSQL are installed; else skips, or fails under KEDJEKOLL_STRICT=1."""
     nginx = program("nginx", "/usr/sbin/nginx")
-    redis = program("redis-server", "/usr/bin/redis-server")
+    redis = os.access(REDIS_SERVER, os.X_OK)
     missing = [name for name, found in (("nginx", nginx), ("redis-server", redis),
                                         ("PostgreSQL", _postgres_installed())) if not found]
     if missing:
@@ -46,7 +47,7 @@ def require_parts() -> tuple[str, str]:
             pytest.fail(f"{', '.join(missing)} not installed, and KEDJEKOLL_STRICT=1 "
                         "forbids skipping the topology test")
         pytest.skip(f"{', '.join(missing)} not installed")
-    return nginx, redis  # type: ignore[return-value]
+    return nginx  # type: ignore[return-value]
 
 
 def wait_for_port(port: int, what: str, log: Path | None = None) -> None:
@@ -127,18 +128,6 @@ class Postgres:
         admin.dispose()
 
 
-def start_redis(executable: str, folder: Path) -> tuple[subprocess.Popen, int]:
-    """redis-server on a free loopback port, nothing saved to disk."""
-    port = free_port()
-    log = folder / "redis.log"
-    process = subprocess.Popen(
-        [executable, "--bind", "127.0.0.1", "--port", str(port), "--save", "",
-         "--appendonly", "no", "--dir", str(folder), "--logfile", str(log)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, start_new_session=True)
-    wait_for_port(port, "redis-server", log)
-    return process, port
-
-
 def operator_settings() -> tuple[str, str]:
     """From the operator's site file: its `client_max_body_size` line and the body of its
     `location / { ... }` block, which proxies to the upstream `kedjekoll`."""
@@ -182,7 +171,7 @@ def nginx_conf(prefix: Path, port: int, pinned: dict[int, int], servers: list[in
     return (f"{user}daemon off;\nworker_processes 1;\npid {prefix / 'nginx.pid'};\n"
             f"error_log {prefix / 'error.log'} warn;\nevents {{ worker_connections 512; }}\n"
             f"http {{\n{temp}\n"
-            "    log_format topology '$msec $remote_addr $request_method $status "
+            "    log_format topology '$connection $msec $remote_addr $request_method $status "
             "$upstream_addr $upstream_status $request_time';\n"
             f"    access_log {prefix / 'access.log'} topology;\n{blocks}{sites}}}\n")
 

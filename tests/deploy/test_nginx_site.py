@@ -19,7 +19,7 @@ LIVE = "/etc/letsencrypt/live/kedjekoll.region.example/"
 
 
 def test_the_operator_site_passes_nginx_t(tmp_path):
-    nginx, _redis = require_parts()
+    nginx = require_parts()
     openssl = shutil.which("openssl")
     if openssl is None:
         if STRICT:

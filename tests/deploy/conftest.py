@@ -157,8 +157,8 @@ def topology(tmp_path_factory, masks):
         cleanup.callback(lambda: [server.stop() for server in world.servers])
         for index in range(2):  # they boot while the data is loaded
             world.start_server(index)
-        world.load(masks)
         cleanup.callback(lambda: world.engine and world.engine.dispose())
+        world.load(masks)
         took("data")
         for server in world.servers:
             server.wait_until_up()

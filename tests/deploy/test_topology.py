@@ -83,8 +83,10 @@ def test_bad_tokens_from_one_address_get_429_from_either_server(topology, capsys
     assert {p.upstream for p in pages[:30]} == both  # counted together
     assert {p.upstream for p in pages[30:]} == both  # refused by either
     assert "För många försök" in pages[-1].text
-    valid = topology.browser("127.0.0.3").get(f"/i/{topology.tokens[SUPPLIERS + 1]}")
+    other = topology.browser("127.0.0.3")
+    valid = other.get(f"/i/{topology.tokens[SUPPLIERS + 1]}")
     assert valid.status == 303 and valid.location == "/supplier/"
+    assert other.get("/supplier/").status == 200
     show(capsys, "rate limit", [
         "35 bad links from 127.0.0.2 (each with a forged X-Forwarded-For): "
         f"{Counter(p.status for p in pages)}, answered by "

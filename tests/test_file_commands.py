@@ -66,7 +66,7 @@ def test_files_move_into_the_database_and_back_and_again(site, tmp_path):
     result = move(url, tmp_path, "database")
     assert result.exit_code == 0, result.output
     assert result.output == (
-        "2 files moved to the database (1.3 MB), 0 there already, 0 damaged, 0 missing\n"
+        "2 files moved to the database (1.2 MB), 0 there already, 0 damaged, 0 missing\n"
         "Set KEDJEKOLL_FILE_STORAGE=database on every app server, so new files go there "
         "too.\n")
     assert local.held() == [] and chunk_count(engine) == 6
@@ -78,18 +78,18 @@ def test_files_move_into_the_database_and_back_and_again(site, tmp_path):
     path.write_bytes(SMALL)
     again = move(url, tmp_path, "database", storage="database")
     assert again.exit_code == 0
-    assert again.output == ("0 files moved to the database (0.0 MB), 1 there already, "
+    assert again.output == ("0 files moved to the database (0 byte), 1 there already, "
                             "0 damaged, 0 missing\n")
     assert local.held() == [] and chunk_count(engine) == 6
 
     back = move(url, tmp_path, "local")
     assert back.exit_code == 0
-    assert back.output == ("2 files moved to responses/files/ (1.3 MB), 0 there already, "
+    assert back.output == (f"2 files moved to {local.folder} (1.2 MB), 0 there already, "
                            "0 damaged, 0 missing\n")
     assert chunk_count(engine) == 0 and local.held() == sorted([big, small])
     assert read(local, big) == BIG and read(local, small) == SMALL
     assert move(url, tmp_path, "local").output == (
-        "0 files moved to responses/files/ (0.0 MB), 0 there already, 0 damaged, 0 missing\n")
+        f"0 files moved to {local.folder} (0 byte), 0 there already, 0 damaged, 0 missing\n")
 
 
 def test_damaged_and_missing_files_are_counted_and_left_alone(site, tmp_path, masks):
@@ -99,7 +99,7 @@ def test_damaged_and_missing_files_are_counted_and_left_alone(site, tmp_path, ma
     shutil.rmtree(file_path(local.folder, hashlib.sha256(BIG).hexdigest()).parent)
     result = move(url, tmp_path, "database", storage="database")
     assert result.exit_code == 1
-    assert result.stdout == ("0 files moved to the database (0.0 MB), 0 there already, "
+    assert result.stdout == ("0 files moved to the database (0 byte), 0 there already, "
                              "1 damaged, 1 missing\n")
     assert f"damaged, left in place: {small}" in result.stderr
     assert f"missing: {hashlib.sha256(BIG).hexdigest()}" in result.stderr

@@ -20,8 +20,9 @@ def files() -> None:
 
 @files.command()
 @click.option("--to", "to", type=click.Choice(["database", "local"]), required=True,
-              help="database: from responses/files/ on this server into the database; "
-                   "local: from the database into responses/files/ on this server.")
+              help="database: from this server's evidence folder "
+                   "(KEDJEKOLL_RESPONSES_DIR/files) into the database; local: from the "
+                   "database into that folder.")
 @click.option("--keep", is_flag=True,
               help="Copy only: leave each file in the store it comes from as well.")
 def move(to: str, keep: bool) -> None:
@@ -37,6 +38,7 @@ def move(to: str, keep: bool) -> None:
     """
     from .cli import _database_url
     from .config import environment
+    from .formats import size_text
     from .store.blob_move import move_files
     from .store.blobs import evidence
     from .store.db import make_engine, session_factory
@@ -50,15 +52,16 @@ def move(to: str, keep: bool) -> None:
         if behind:
             click.echo(f"kedjekoll: {behind}; run `kedjekoll db upgrade` first", err=True)
             sys.exit(2)
-        stores = evidence(to, Path(config["RESPONSES_DIR"]) / "files", engine)
+        folder = Path(config["RESPONSES_DIR"]) / "files"
+        stores = evidence(to, folder, engine)
         counts = move_files(stores.other, stores.active, session_factory(engine), keep,
                             progress=lambda line: click.echo(line, err=True))
     finally:
         engine.dispose()
-    where = "the database" if to == "database" else "responses/files/"
+    where = "the database" if to == "database" else str(folder)
     verb = "copied" if keep else "moved"
     click.echo(f"{counts.moved} file{'s' if counts.moved != 1 else ''} {verb} to {where} "
-               f"({counts.moved_bytes / 1e6:.1f} MB), {counts.already} there already, "
+               f"({size_text(counts.moved_bytes, 'en')}), {counts.already} there already, "
                f"{len(counts.damaged)} damaged, {len(counts.missing)} missing")
     for sha256 in counts.missing:
         click.echo(f"missing: {sha256} (an attachment's file is in neither place)", err=True)

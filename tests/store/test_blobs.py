@@ -139,3 +139,18 @@ def test_a_file_not_moved_yet_is_read_from_the_other_store(session, engine, tmp_
     sha, _ = LocalFiles(tmp_path).store(session, io.BytesIO(b"%PDF-1.4 old"), 100)
     with stores.open(sha) as stream:
         assert stream.read() == b"%PDF-1.4 old"
+
+
+def test_migration_0011_is_not_undone_while_it_holds_files(fresh_url):
+    from webapp.store.migrate import downgrade, upgrade
+
+    engine = make_engine(fresh_url)
+    store = DatabaseChunks(engine)
+    with unit_of_work(session_factory(engine)) as session:
+        sha, _ = store.store(session, io.BytesIO(b"%PDF-1.4 kept"), 100)
+    with pytest.raises(RuntimeError, match="run `kedjekoll files move --to local`"):
+        downgrade(engine, "0010")
+    store.remove(sha)
+    downgrade(engine, "0010")
+    upgrade(engine)
+    engine.dispose()

@@ -120,11 +120,11 @@ class Served:
                 self.process.wait(timeout=10)
 
 
-def launch(args: list[str], env: dict[str, str], log_file: Path) -> Served:
+def launch(args: list[str], env: dict[str, str], log_file: Path, cwd: Path = ROOT) -> Served:
     """Start `args` (a server command with --bind or --port) in its own process group,
     writing to `log_file`; the caller stops it."""
     with log_file.open("ab") as out:
-        process = subprocess.Popen(args, cwd=ROOT, env=env, stdout=out,
+        process = subprocess.Popen(args, cwd=cwd, env=env, stdout=out,
                                    stderr=subprocess.STDOUT, start_new_session=True)
     return Served(process, int(args[args.index("--bind") + 1].rsplit(":", 1)[1])
                   if "--bind" in args else int(args[args.index("--port") + 1]), log_file)
@@ -135,8 +135,8 @@ def serve(tmp_path):
     """Start `args` (a server command) in the background; stopped after the test."""
     started: list[Served] = []
 
-    def start(args: list[str], env: dict[str, str]) -> Served:
-        served = launch(args, env, tmp_path / f"server-{len(started)}.log")
+    def start(args: list[str], env: dict[str, str], cwd: Path = ROOT) -> Served:
+        served = launch(args, env, tmp_path / f"server-{len(started)}.log", cwd)
         started.append(served)
         return served
 

@@ -66,6 +66,10 @@ def app(tmp_path):
 
 
 STAFF_PASSWORD = "a long test password"
+#: what a production app (TESTING off) must be told beyond its secret key (config.load):
+#: where it is served, and where rate limits are counted (memory://: one process on purpose)
+PRODUCTION = {"BASE_URL": "https://kedjekoll.region.example",
+              "RATELIMIT_STORAGE_URI": "memory://"}
 
 
 def signed_in(app, role: str = "reviewer"):

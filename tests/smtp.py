@@ -55,7 +55,8 @@ class SmtpServer:
     def environ(self) -> dict[str, str]:
         return {"KEDJEKOLL_SMTP_HOST": "127.0.0.1", "KEDJEKOLL_SMTP_PORT": str(self.port),
                 "KEDJEKOLL_SMTP_SECURITY": "none",
-                "KEDJEKOLL_SMTP_FROM": "uppfoljning@region.example"}
+                "KEDJEKOLL_SMTP_FROM": "uppfoljning@region.example",
+                "KEDJEKOLL_BASE_URL": "https://kedjekoll.region.example"}
 
 
 def body(message: EmailMessage) -> str:

@@ -264,6 +264,9 @@ def test_db_upgrade_demo_and_link(tmp_path: Path):
     assert len(links) >= 3 and all(len(line.rsplit("/i/", 1)[1]) >= 43 for line in links)
     again = run("demo")
     assert again.returncode == 0 and "already holds data" in again.stdout
+    refused = run("link", "1")  # a production server prints no link to 127.0.0.1 (S16)
+    assert refused.returncode == 2 and "set KEDJEKOLL_BASE_URL" in refused.stderr
+    env["KEDJEKOLL_BASE_URL"] = "https://kedjekoll.region.example/"
     fresh = run("link", "1")
-    assert fresh.returncode == 0 and "/i/" in fresh.stdout
+    assert fresh.returncode == 0 and "https://kedjekoll.region.example/i/" in fresh.stdout
     assert run("link", "99999").returncode == 1

@@ -57,7 +57,8 @@ class World:
 
     def cli(self, *args: str, environ: dict[str, str] | None = None):
         env = dict.fromkeys(SMTP_VARIABLES)
-        env.update({"KEDJEKOLL_RESPONSES_DIR": str(self.tmp_path)}, **(environ or {}))
+        env.update({"KEDJEKOLL_RESPONSES_DIR": str(self.tmp_path),
+                    "KEDJEKOLL_BASE_URL": "https://kedjekoll.region.example"}, **(environ or {}))
         return CliRunner().invoke(main, list(args), env=env)
 
     def rows(self) -> list[OutboxMessage]:
@@ -181,6 +182,7 @@ def test_without_smtp_the_links_are_printed(tmp_path, masks):
     printed = [line.split("Link: ", 1)[1].rsplit("/i/", 1)[1]
                for line in result.output.splitlines() if line.startswith("Link: ")]
     assert len(printed) == 2 and all(world.opens(token) for token in printed)
+    assert "Link: https://kedjekoll.region.example/i/" in result.output
     assert "To: kim0@" in result.output and "Subject: Enkät från" in result.output
     assert {r.delivery for r in world.rows()} == {"printed"}
     listed = world.cli("outbox", "list")

@@ -13,6 +13,7 @@ from . import config as app_config
 from .access import check_audiences
 from .database import init_database
 from .definitions import Catalogue
+from .evidence import init_evidence
 from .health import init_health
 from .i18n import init_i18n
 from .rendering import init_rendering
@@ -53,6 +54,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.extensions["kedjekoll.catalogue"] = catalogue
     init_request_log(app)  # first: its after_request runs last, after the commit
     init_database(app)
+    init_evidence(app)
     init_health(app)
     init_i18n(app)
     init_security(app)
@@ -65,9 +67,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from .review import bp as review_bp
     from .supplier import bp as supplier_bp
     from .supplier.errors import init_errors
-    from .supplier.limits import limiter
+    from .supplier.limits import init_limits
 
-    limiter.init_app(app)
+    init_limits(app)
     init_login(app)
     app.register_blueprint(auth_bp)
     app.register_blueprint(author_bp)

@@ -9,8 +9,10 @@ from pathlib import Path
 
 import click
 
+from .config import DEVELOPMENT_BASE_URL
 from .definitions import check_paths
 from .definitions.json_schema import SCHEMA_FILES
+from .user_commands import BASE_URL_HELP, link_start
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -104,15 +106,18 @@ def schema(check_only: bool, folder: Path | None) -> None:
                    "Secure flag (plain http on your own machine).")
 @click.option("--debug", is_flag=True, help="Like --dev, and reload on change with tracebacks.")
 @click.option("--workers", type=click.IntRange(1, 64), default=None,
-              help="gunicorn worker processes (default: 2 × cores + 1, at most 8).")
+              help="gunicorn worker processes (default: 2 × cores + 1, at most 8; one "
+                   "with KEDJEKOLL_RATELIMIT_STORAGE_URI=memory://).")
 @click.option("--threads", type=click.IntRange(1, 64), default=None,
               help="Threads per worker (default: 2).")
 def serve(host: str, port: int, dev: bool, debug: bool, workers: int | None,
           threads: int | None) -> None:
     """Serve the web app: gunicorn, or Flask's built-in server with --dev.
 
-    Without --dev run `kedjekoll db upgrade` first: the app does not migrate at start
-    (docs/deploy.md).
+    Without --dev run `kedjekoll db upgrade` first: the app does not migrate at start,
+    and it needs KEDJEKOLL_SECRET_KEY, KEDJEKOLL_BASE_URL (the start of links in mail)
+    and KEDJEKOLL_RATELIMIT_STORAGE_URI (Redis, so every worker and server shares the
+    rate limits; memory:// counts in one process only) (docs/deploy.md).
     """
     from . import config as app_config
     from .config import ConfigError
@@ -121,10 +126,12 @@ def serve(host: str, port: int, dev: bool, debug: bool, workers: int | None,
         from .server import Server, settings
 
         try:
-            app_config.load()  # one clear line now rather than from every worker
+            config = app_config.load()  # one clear line now rather than from every worker
         except ConfigError as exc:
             click.echo(f"kedjekoll: {exc}", err=True)
             sys.exit(2)
+        if config["RATELIMIT_STORAGE_URI"] == app_config.PROCESS_MEMORY and workers is None:
+            workers = 1  # limits counted in memory hold only in one process
         address = f"[{host}]:{port}" if ":" in host and not host.startswith("[") \
             else f"{host}:{port}"
         options = settings(address, workers, threads)
@@ -200,27 +207,29 @@ def db_upgrade() -> None:
 
 
 @main.command()
-@click.option("--base-url", default="http://127.0.0.1:5000", show_default=True,
+@click.option("--base-url", default=DEVELOPMENT_BASE_URL, show_default=True,
               envvar="KEDJEKOLL_BASE_URL",
               help="Where the app is served, for the invitation links printed "
                    "(or KEDJEKOLL_BASE_URL).")
 def demo(base_url: str) -> None:
     """Load demo data into an empty database (running it again changes nothing).
 
-    Prints the staff logins and invitation links for a few suppliers.
+    Prints the staff logins and invitation links for a few suppliers. Demo data, with
+    its published passwords, is for development: so is the default address of its links.
     """
-    from .config import defaults
+    from .config import environment
     from .definitions import Catalogue
+    from .store.blobs import evidence
     from .store.db import make_engine, session_factory, unit_of_work
     from .store.demo import load_demo
     from .store.migrate import upgrade
 
     engine = make_engine(_database_url())
     upgrade(engine)
-    folder = os.environ.get("KEDJEKOLL_QUESTIONNAIRES_DIR") or defaults()["QUESTIONNAIRES_DIR"]
-    responses = Path(os.environ.get("KEDJEKOLL_RESPONSES_DIR") or defaults()["RESPONSES_DIR"])
+    config = environment()  # KEDJEKOLL_FILE_STORAGE: where the demo's evidence file goes
+    stores = evidence(config["FILE_STORAGE"], Path(config["RESPONSES_DIR"]) / "files", engine)
     with unit_of_work(session_factory(engine)) as session:
-        result = load_demo(session, Catalogue.load(folder), responses / "files")
+        result = load_demo(session, Catalogue.load(config["QUESTIONNAIRES_DIR"]), stores.active)
     engine.dispose()
     if not result.loaded:
         click.echo("The database already holds data: demo data not loaded.")
@@ -238,13 +247,14 @@ def demo(base_url: str) -> None:
 
 @main.command()
 @click.argument("response_id", type=int)
-@click.option("--base-url", default="http://127.0.0.1:5000", show_default=True,
-              envvar="KEDJEKOLL_BASE_URL")
-def link(response_id: int, base_url: str) -> None:
+@click.option("--base-url", default=None, help=BASE_URL_HELP)
+def link(response_id: int, base_url: str | None) -> None:
     """Issue a new invitation link for a lost one: every earlier link stops working."""
     from .store.db import make_engine, session_factory, unit_of_work
     from .store.models import Response
     from .store.responses import new_token
+
+    start = link_start(base_url)
 
     engine = make_engine(_database_url())
     with unit_of_work(session_factory(engine)) as session:
@@ -255,7 +265,7 @@ def link(response_id: int, base_url: str) -> None:
         token = new_token(session, response, "cli")
         supplier = response.supplier.name
     engine.dispose()
-    click.echo(f"{supplier}: {base_url.rstrip('/')}/i/{token}")
+    click.echo(f"{supplier}: {start}/i/{token}")
 
 
 @main.command(name="ast")
@@ -275,10 +285,11 @@ def _more_commands() -> None:
     from .author_commands import score
     from .backup_commands import backup, restore
     from .data_commands import export, suppliers
+    from .file_commands import files
     from .mail_commands import outbox, remind
     from .user_commands import user
 
-    for command in (score, export, suppliers, remind, outbox, user, backup, restore):
+    for command in (score, export, suppliers, remind, outbox, user, backup, restore, files):
         main.add_command(command)
 
 

@@ -7,6 +7,7 @@ expects (ConfigError), never a traceback from deep inside a library.
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from collections.abc import Callable
 from pathlib import Path
@@ -15,11 +16,17 @@ from typing import Any
 from gunicorn.errors import AppImportError
 
 from .formats import DEFAULT_TIMEZONE, zone
+from .store.blobs import STORES
 
 PACKAGE = Path(__file__).resolve().parent
 PROJECT_ROOT = PACKAGE.parent
 #: the questionnaires a wheel carries (copied in when it is built: wheel_build.py)
 SHIPPED_QUESTIONNAIRES = PACKAGE / "questionnaires"
+#: where links point in development (`--dev`, tests) only: a production server needs
+#: KEDJEKOLL_BASE_URL, or its mail would lead to the reader's own machine
+DEVELOPMENT_BASE_URL = "http://127.0.0.1:5000"
+#: the rate-limit storage of one process, counted in its memory
+PROCESS_MEMORY = "memory://"
 
 
 class ConfigError(RuntimeError, AppImportError):
@@ -62,7 +69,7 @@ def defaults() -> dict[str, Any]:
         "BUYER_CONTACT_NAME": None,
         "BUYER_CONTACT_EMAIL": None,
         "BUYER_CONTACT_PHONE": None,
-        "BASE_URL": "http://127.0.0.1:5000",
+        "BASE_URL": None,  # required outside development (see load)
         "SMTP_HOST": None,  # unset: mail is printed instead of sent
         "SMTP_PORT": None,  # by security: 25, 587 (starttls), 465 (ssl)
         "SMTP_USERNAME": None,
@@ -75,6 +82,10 @@ def defaults() -> dict[str, Any]:
         "TIMEZONE": DEFAULT_TIMEZONE,  # times on pages and in mail; stored times are UTC
         "PROXY_COUNT": 0,  # proxies whose X-Forwarded-* headers are trusted; 0: none
         "LOG_FORMAT": "text",  # the request log: text | json
+        "FILE_STORAGE": "local",  # evidence bytes: local (responses/files/) | database
+        # Flask-Limiter's storage: redis://... shared by every worker and server;
+        # required outside development, where memory:// is the default (see load)
+        "RATELIMIT_STORAGE_URI": None,
     }
 
 
@@ -116,6 +127,34 @@ def _text(text: str) -> str:
     return text
 
 
+_FILE_STORAGE = " or ".join(STORES) + " (where evidence files are kept)"
+
+
+#: the storages the rate limits can use: Redis (the `redis` client is a dependency),
+#: or the memory of one process
+_LIMIT_STORAGES = ("redis", "rediss", "redis+unix", "memory")
+
+
+def _limit_storage(text: str) -> str:
+    uri = text.strip()
+    scheme, separator, _rest = uri.partition("://")
+    if not separator or scheme.lower() not in _LIMIT_STORAGES:
+        raise ValueError(text)
+    return uri
+
+
+def without_password(uri: str) -> str:
+    """The address with its password (what stands between the user name and the last @,
+    or a password= parameter) hidden, fit for an error or a log line."""
+    shown = re.sub(r"(?i)(password=)[^&#]*", r"\1***", uri)
+    head, at, place = shown.rpartition("@")
+    if not at:
+        return shown
+    scheme, slashes, credentials = head.rpartition("//")
+    user, colon, _password = credentials.partition(":")
+    return f"{scheme}{slashes}{user + ':' if colon else ''}***@{place}"
+
+
 _YES_NO = {"1": True, "true": True, "yes": True, "on": True,
            "0": False, "false": False, "no": False, "off": False}
 
@@ -148,7 +187,14 @@ _FROM_ENV: dict[str, tuple[str, Callable[[str], Any], str]] = {
     "KEDJEKOLL_PROXY_COUNT": ("PROXY_COUNT", _whole_number(0, 10),
                               "a whole number from 0 to 10 (the proxies in front of the app)"),
     "KEDJEKOLL_LOG_FORMAT": ("LOG_FORMAT", _one_of("text", "json"), "text or json"),
+    "KEDJEKOLL_FILE_STORAGE": ("FILE_STORAGE", _one_of(*STORES), _FILE_STORAGE),
+    "KEDJEKOLL_RATELIMIT_STORAGE_URI": (
+        "RATELIMIT_STORAGE_URI", _limit_storage,
+        "a Redis address such as redis://127.0.0.1:6379/0 (shared by every worker and "
+        "server) or memory:// (one process only)"),
 }
+#: variables whose value may hold a password: an error shows it with the password hidden
+_SECRET_IN_VALUE = frozenset({"KEDJEKOLL_RATELIMIT_STORAGE_URI"})
 
 
 def environment() -> dict[str, Any]:
@@ -164,7 +210,8 @@ def environment() -> dict[str, Any]:
         try:
             config[key] = convert(value)
         except ValueError:
-            raise ConfigError(f"{name} must be {expected}, not {value!r}.") from None
+            shown = without_password(value) if name in _SECRET_IN_VALUE else value
+            raise ConfigError(f"{name} must be {expected}, not {shown!r}.") from None
     return config
 
 
@@ -176,6 +223,9 @@ def load(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
     if str(config.get("SMTP_SECURITY")).lower() not in ("none", "starttls", "ssl"):
         raise ConfigError("KEDJEKOLL_SMTP_SECURITY must be none, starttls or ssl, "
                           f"not {config.get('SMTP_SECURITY')!r}.")
+    if config.get("FILE_STORAGE") not in STORES:
+        raise ConfigError(f"KEDJEKOLL_FILE_STORAGE must be {_FILE_STORAGE}, "
+                          f"not {config.get('FILE_STORAGE')!r}.")
     try:
         zone(config.get("TIMEZONE"))
     except ValueError:
@@ -194,7 +244,45 @@ def load(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         config["SECRET_KEY"] = _development_key(Path(config["RESPONSES_DIR"]))
     elif len(str(config["SECRET_KEY"])) < 32 and not relaxed:
         raise ConfigError("KEDJEKOLL_SECRET_KEY is too short: use at least 32 characters.")
+    config["BASE_URL"] = base_url(config)
+    config["RATELIMIT_STORAGE_URI"] = _limit_storage_of(config, bool(relaxed))
     return config
+
+
+def base_url(config: dict[str, Any]) -> str:
+    """Where the app is served, the start of every link in mail and printed links:
+    KEDJEKOLL_BASE_URL, or in development (`--dev`, DEBUG, tests) the local default.
+
+    Raises ConfigError outside development when it is not set: a production server
+    would otherwise mail links that lead to the reader's own machine.
+    """
+    if config.get("BASE_URL"):
+        return str(config["BASE_URL"]).rstrip("/")
+    if config.get("DEBUG") or config.get("TESTING") or config.get("DEV"):
+        return DEVELOPMENT_BASE_URL
+    raise ConfigError(
+        "KEDJEKOLL_BASE_URL is not set. Set it to the address suppliers and staff open, "
+        "such as https://kedjekoll.region.se: links in mail start with it. Only "
+        f"development (`kedjekoll serve --dev`, KEDJEKOLL_DEV=1) uses {DEVELOPMENT_BASE_URL}.")
+
+
+def _limit_storage_of(config: dict[str, Any], relaxed: bool) -> str:
+    """KEDJEKOLL_RATELIMIT_STORAGE_URI, required outside development: limits counted in
+    each process's memory are N times looser with N workers and reset with a restart."""
+    given = config.get("RATELIMIT_STORAGE_URI")
+    if not given:
+        if relaxed:
+            return PROCESS_MEMORY
+        raise ConfigError(
+            "KEDJEKOLL_RATELIMIT_STORAGE_URI is not set. Set it to a Redis address such as "
+            "redis://127.0.0.1:6379/0 so every worker and server shares the rate limits, "
+            "or to memory:// to run one process only, or use `kedjekoll serve --dev`.")
+    try:
+        return _limit_storage(str(given))
+    except ValueError:
+        expected = _FROM_ENV["KEDJEKOLL_RATELIMIT_STORAGE_URI"][2]
+        raise ConfigError(f"KEDJEKOLL_RATELIMIT_STORAGE_URI must be {expected}, not "
+                          f"{without_password(str(given))!r}.") from None
 
 
 def _check_database_url() -> None:

@@ -2,10 +2,12 @@
 database is not ready.
 
 `/healthz` answers 200 while the process runs. `/readyz` answers 200 when the database
-answers and is at the newest migration and the evidence folder takes a real write (a
-temporary file written, synced and removed: a permission check can pass on a full or
-read-only disk); else 503 with the reason of each failed check in JSON. Neither needs a
-session, and neither shows a path, an address or an error text that might hold a secret.
+answers and is at the newest migration, the active evidence storage takes a real
+write (KEDJEKOLL_FILE_STORAGE=local: a temporary file written, synced and removed, as a
+permission check can pass on a full or read-only disk; database: a row written and
+deleted in a committed transaction) and the rate-limit storage (Redis) answers; else
+503 with the reason of each failed check in JSON. Neither needs a session, and neither
+shows a path, an address or an error text that might hold a secret.
 
 An app started on a database behind the code (or empty) logs one line saying what to
 run and answers every page but these two with a 503 page, until `kedjekoll db upgrade`
@@ -15,16 +17,15 @@ has run: no worker fails to boot, and nothing half-works on a missing table.
 from __future__ import annotations
 
 import logging
-import os
-import tempfile
-from pathlib import Path
 
 from flask import Blueprint, Flask, current_app, jsonify, render_template, request
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from .access import audience
+from .evidence import evidence
 from .store.migrate import pending
+from .supplier.limits import limit_storage_problem
 
 bp = Blueprint("health", __name__)
 log = logging.getLogger("kedjekoll")
@@ -41,9 +42,10 @@ def healthz():
 @bp.get("/readyz")
 @audience("public")
 def readyz():
-    """Ready for traffic: database, migrations, evidence folder."""
+    """Ready for traffic: database, migrations, evidence storage, rate-limit storage."""
     checks = {"database": database_problem(current_app.extensions["kedjekoll.engine"]),
-              "files": files_problem(Path(current_app.config["RESPONSES_DIR"]) / "files")}
+              "files": evidence().probe(),
+              "rate limits": limit_storage_problem()}
     ready = not any(checks.values())
     body = {"status": "ready" if ready else "not ready",
             "checks": {name: problem or "ok" for name, problem in checks.items()}}
@@ -58,20 +60,6 @@ def database_problem(engine: Engine) -> str | None:
             return pending(connection)
     except SQLAlchemyError as exc:
         return f"the database does not answer ({type(exc).__name__})"
-
-
-def files_problem(folder: Path) -> str | None:
-    """None when a file can be written, synced and removed in the evidence folder."""
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=folder, prefix=".readyz-") as probe:
-            probe.write(b"ready\n")
-            probe.flush()
-            os.fsync(probe.fileno())
-    except OSError as exc:
-        log.warning("readiness: cannot write in %s: %s", folder, exc)
-        return f"the evidence folder cannot be written ({type(exc).__name__})"
-    return None
 
 
 def init_health(app: Flask) -> None:

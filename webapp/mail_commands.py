@@ -15,8 +15,9 @@ CRON_ACTOR = "kedjekoll remind"
 
 
 @contextmanager
-def _session() -> Iterator[tuple[Session, object]]:
-    """A session on the configured database (brought up to date), and the mail settings."""
+def _session(mail: bool = True) -> Iterator[tuple[Session, object]]:
+    """A session on the configured database (brought up to date), and the mail settings
+    when the command sends `mail` (they need KEDJEKOLL_BASE_URL outside development)."""
     from .cli import _database_url
     from .config import environment
     from .mailer import MailSettings
@@ -24,7 +25,7 @@ def _session() -> Iterator[tuple[Session, object]]:
     from .store.migrate import upgrade
 
     try:
-        settings = MailSettings.from_config(environment())
+        settings = MailSettings.from_config(environment()) if mail else None
     except ValueError as exc:
         click.echo(f"kedjekoll: {exc}", err=True)
         sys.exit(2)
@@ -113,7 +114,7 @@ def outbox_list(state: str | None, limit: int) -> None:
     """List the newest messages: state, kind, supplier, recipients, attempts, last error."""
     from .store.outbox import messages, state_of
 
-    with _session() as (session, _settings):
+    with _session(mail=False) as (session, _settings):
         rows = messages(session, state, limit)
         for message, supplier in rows:
             state = "withdrawn" if message.delivery == "withdrawn" else state_of(message)

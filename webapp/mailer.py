@@ -26,6 +26,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from .config import DEVELOPMENT_BASE_URL, base_url
 from .mailtext import MailText
 from .store import outbox
 from .store.campaigns import BuyerContact
@@ -46,7 +47,7 @@ MAIL_POLICY = policy.default.clone(max_line_length=998)
 class MailSettings:
     """Where mail goes and what it says; from the app's configuration (KEDJEKOLL_*)."""
 
-    base_url: str = "http://127.0.0.1:5000"
+    base_url: str = DEVELOPMENT_BASE_URL  # from_config insists on a real one in production
     buyer: str = "Kedjekoll"
     host: str | None = None
     port: int | None = None
@@ -60,11 +61,13 @@ class MailSettings:
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> MailSettings:
+        """Raises ConfigError outside development when KEDJEKOLL_BASE_URL is not set:
+        every link in mail starts with it."""
         security = str(config.get("SMTP_SECURITY") or "starttls").lower()
         if security not in SECURITY:
             raise ValueError(f"KEDJEKOLL_SMTP_SECURITY must be one of {', '.join(SECURITY)}")
         return cls(
-            base_url=str(config.get("BASE_URL") or cls.base_url),
+            base_url=base_url(dict(config)),
             buyer=str(config.get("BUYER_NAME") or cls.buyer),
             host=config.get("SMTP_HOST") or None,
             port=config.get("SMTP_PORT") or None,

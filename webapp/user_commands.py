@@ -8,7 +8,6 @@ production server never prints a link that leads nowhere.
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -24,13 +23,13 @@ BASE_URL_HELP = ("Where the app is served, for the printed link (default: KEDJEK
 def link_start(given: str | None) -> str:
     """The start of printed links: --base-url, else KEDJEKOLL_BASE_URL, else (in
     development only) the local default; otherwise the command stops with a reason."""
-    from .config import environment
+    from .config import base_url, environment
 
     if given:
         return given.rstrip("/")
     config = environment()
-    if os.environ.get("KEDJEKOLL_BASE_URL") or config["DEV"]:
-        return str(config["BASE_URL"]).rstrip("/")
+    if config["BASE_URL"] or config["DEV"]:
+        return base_url(config)
     click.echo("kedjekoll: set KEDJEKOLL_BASE_URL to the address the app is served at "
                "(such as https://kedjekoll.region.se), or pass --base-url; "
                "KEDJEKOLL_DEV=1 uses http://127.0.0.1:5000.", err=True)

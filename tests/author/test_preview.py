@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.conftest import SHIPPED, questionnaire_yaml, signed_in
+from tests.conftest import PRODUCTION, SHIPPED, questionnaire_yaml, signed_in
 from webapp.config import ConfigError
 from webapp.definitions import load_file
 
@@ -100,4 +100,5 @@ def test_refuses_to_start_without_a_secret_key(monkeypatch, tmp_path):
     with pytest.raises(ConfigError, match="too short"):
         create_app({"RESPONSES_DIR": tmp_path})
     monkeypatch.setenv("KEDJEKOLL_SECRET_KEY", "x" * 40)
-    assert create_app({"RESPONSES_DIR": tmp_path}).config["SESSION_COOKIE_SECURE"] is True
+    assert create_app({"RESPONSES_DIR": tmp_path, **PRODUCTION}).config[
+        "SESSION_COOKIE_SECURE"] is True

@@ -10,6 +10,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from tests.browser.conftest import _static_read_at_once
+from tests.conftest import PRODUCTION
 from webapp import create_app
 
 SHOTS = os.environ.get("KEDJEKOLL_SHOTS")  # a folder: keep screenshots to look at
@@ -18,7 +19,7 @@ SHOTS = os.environ.get("KEDJEKOLL_SHOTS")  # a folder: keep screenshots to look 
 @pytest.fixture
 def not_ready(tmp_path):
     """A production app (TESTING off) on an empty database: nobody ran db upgrade."""
-    app = create_app({"RESPONSES_DIR": tmp_path, "SECRET_KEY": "s" * 40})
+    app = create_app({"RESPONSES_DIR": tmp_path, "SECRET_KEY": "s" * 40, **PRODUCTION})
     app.wsgi_app = _static_read_at_once(app.wsgi_app)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

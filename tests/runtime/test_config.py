@@ -91,3 +91,53 @@ def test_gunicorn_trusts_proxies_as_the_app_does(monkeypatch, count, trusted):
     assert 3 <= chosen["workers"] <= 8 and chosen["threads"] == 2
     assert chosen["bind"] == ["127.0.0.1:8000"] and chosen["accesslog"] is None
     assert settings(workers=3, threads=4)["workers"] == 3
+
+
+PRODUCTION_KEY = {"SECRET_KEY": "k" * 40}
+
+
+def test_production_needs_a_base_url_and_development_has_a_local_one(tmp_path):
+    """S16: outside development no address for links is one line naming the variable."""
+    with pytest.raises(ConfigError) as refused:
+        load({"RESPONSES_DIR": tmp_path, "RATELIMIT_STORAGE_URI": "memory://",
+              **PRODUCTION_KEY})
+    assert str(refused.value) == (
+        "KEDJEKOLL_BASE_URL is not set. Set it to the address suppliers and staff open, such "
+        "as https://kedjekoll.region.se: links in mail start with it. Only development "
+        "(`kedjekoll serve --dev`, KEDJEKOLL_DEV=1) uses http://127.0.0.1:5000.")
+    for relaxed in ("DEV", "DEBUG", "TESTING"):
+        assert load({"RESPONSES_DIR": tmp_path, relaxed: True})["BASE_URL"] == (
+            "http://127.0.0.1:5000")
+
+
+def test_production_needs_a_limit_storage_and_memory_must_be_chosen(tmp_path, monkeypatch):
+    """S6/S16: limits counted per process are refused unless memory:// is set on purpose."""
+    settings = {"RESPONSES_DIR": tmp_path, "BASE_URL": "https://kk.region.se/",
+                **PRODUCTION_KEY}
+    with pytest.raises(ConfigError, match=r"^KEDJEKOLL_RATELIMIT_STORAGE_URI is not set\. "
+                                          r"Set it to a Redis address such as redis://"):
+        load(settings)
+    assert load({**settings, "TESTING": True})["RATELIMIT_STORAGE_URI"] == "memory://"
+    monkeypatch.setenv("KEDJEKOLL_RATELIMIT_STORAGE_URI", " memory:// ")
+    config = load(settings)
+    assert (config["RATELIMIT_STORAGE_URI"], config["BASE_URL"]) == (
+        "memory://", "https://kk.region.se")
+    monkeypatch.setenv("KEDJEKOLL_RATELIMIT_STORAGE_URI", "redis://:pw@redis.region.se:6379/2")
+    assert load(settings)["RATELIMIT_STORAGE_URI"] == "redis://:pw@redis.region.se:6379/2"
+
+
+@pytest.mark.parametrize(("given", "shown"), [
+    ("memcached://kk:hunter2@cache:11211", "memcached://kk:***@cache:11211"),
+    ("redis:/hunter2@cache", "redis:***@cache"),
+    ("127.0.0.1:6379", "127.0.0.1:6379"),
+    ("redis-host/0?password=hunter2", "redis-host/0?password=***"),
+])
+def test_a_bad_limit_storage_is_one_line_without_its_password(monkeypatch, given, shown):
+    monkeypatch.setenv("KEDJEKOLL_RATELIMIT_STORAGE_URI", given)
+    with pytest.raises(ConfigError) as refused:
+        environment()
+    assert str(refused.value) == (
+        "KEDJEKOLL_RATELIMIT_STORAGE_URI must be a Redis address such as "
+        "redis://127.0.0.1:6379/0 (shared by every worker and server) or memory:// (one "
+        f"process only), not {shown!r}.")
+    assert "hunter2" not in str(refused.value)

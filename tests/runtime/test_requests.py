@@ -12,7 +12,7 @@ import re
 import pytest
 from sqlalchemy import select
 
-from tests.conftest import STAFF_PASSWORD
+from tests.conftest import PRODUCTION, STAFF_PASSWORD
 from tests.factories import make_campaign
 from webapp import create_app
 from webapp.store.db import database_url, make_engine, unit_of_work
@@ -31,7 +31,7 @@ def production_app(folder, **config):
     upgrade(engine)
     engine.dispose()
     settings = {"RESPONSES_DIR": folder, "SECRET_KEY": "s" * 40,
-                "PREFERRED_URL_SCHEME": "https"}
+                "PREFERRED_URL_SCHEME": "https", **PRODUCTION}
     settings.update(config)
     app = create_app(settings)
     assert not app.testing and not app.config["DEV"]

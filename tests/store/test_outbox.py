@@ -119,7 +119,7 @@ def test_two_senders_at_once_send_each_mail_once(fresh_url, masks, smtp):
     from webapp.mailer import MailSettings, queue_invitations, send_pending
     from webapp.store.db import make_engine, session_factory, unit_of_work
 
-    settings = MailSettings.from_config(smtp.config())
+    settings = MailSettings.from_config({**smtp.config(), "TESTING": True})
     engine = make_engine(fresh_url)
     factory = session_factory(engine)
     with unit_of_work(factory) as session:

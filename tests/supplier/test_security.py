@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from tests.conftest import PRODUCTION
 from tests.supplier.conftest import SupplierClient
 from webapp import create_app
 from webapp.store.models import Answer, Attachment, AuditEvent, Response, Submission
@@ -224,7 +225,7 @@ def test_expired_form_token_shows_the_typed_answers_again(site, supplier):
 
 def test_cookies_are_secure_httponly_and_lax_outside_development(tmp_path, monkeypatch, masks):
     monkeypatch.setenv("KEDJEKOLL_SECRET_KEY", "k" * 40)
-    app = create_app({"RESPONSES_DIR": tmp_path, "DATABASE_UPGRADE": True})
+    app = create_app({"RESPONSES_DIR": tmp_path, "DATABASE_UPGRADE": True, **PRODUCTION})
     from tests.factories import make_campaign
     from webapp.store.db import unit_of_work
 

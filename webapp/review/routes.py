@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from flask import abort, current_app, render_template, request, send_file
+from flask import abort, render_template, request
 from flask_login import current_user
 
 from ..access import audience
 from ..database import db
+from ..evidence import download as evidence_download
 from ..store.audit import record
-from ..store.files import file_path
 from ..store.models import Attachment, Campaign
 from ..store.status import LABELS, STATUSES
 from ..store.tracking import (
@@ -93,11 +91,4 @@ def download(attachment_id: int):
         attachment,
         response=attachment.response_id,
     )
-    path = file_path(Path(current_app.config["RESPONSES_DIR"]) / "files", attachment.sha256)
-    return send_file(
-        path,
-        mimetype=attachment.media_type,
-        as_attachment=True,
-        download_name=attachment.original_name,
-        max_age=0,
-    )
+    return evidence_download(attachment)

@@ -21,11 +21,12 @@ from werkzeug.security import generate_password_hash
 
 from ..definitions import Catalogue, Questionnaire
 from . import action_plans, reviews
+from .blobs import EvidenceStore, LocalFiles
 from .demo_agreements import CAMPAIGNS, CONTRACTS, WAITING
 from .demo_answers import answers_for, grades_for
 from .demo_cast import Persona
 from .demo_personas import PERSONAS
-from .files import attach, store_bytes
+from .files import attach
 from .models import Campaign, Contact, Contract, Response, StaffUser, Supplier
 from .responses import invite, save_draft, submit
 from .status import CLOSED, transition
@@ -61,9 +62,14 @@ class _Stage:
     evidence: tuple[str, int]
 
 
-def load_demo(session: Session, catalogue: Catalogue, files_dir: Path,
+def load_demo(session: Session, catalogue: Catalogue, evidence: EvidenceStore | Path,
               today: date | None = None) -> DemoResult:
-    """Fill an empty database; returns what was loaded (nothing if it was not empty)."""
+    """Fill an empty database; returns what was loaded (nothing if it was not empty).
+
+    The demo's evidence file goes to `evidence`: a store of blobs.py (the one
+    KEDJEKOLL_FILE_STORAGE chooses), or a folder for files on disk.
+    """
+    store = LocalFiles(evidence) if isinstance(evidence, Path) else evidence
     if session.scalar(select(func.count()).select_from(Campaign)):
         return DemoResult(loaded=False)
     result = DemoResult(loaded=True)
@@ -84,7 +90,7 @@ def load_demo(session: Session, catalogue: Catalogue, files_dir: Path,
             contracts[reference].suppliers.append(supplier)
     session.flush()
     stage = _Stage(session, staff["reviewer"], today or date.today(),
-                   store_bytes(files_dir, io.BytesIO(DEMO_PDF), len(DEMO_PDF)))
+                   store.store(session, io.BytesIO(DEMO_PDF), len(DEMO_PDF)))
     for key, (questionnaire_id, campaign_name, reference) in CAMPAIGNS.items():
         q = catalogue.get(questionnaire_id)
         if q is None:

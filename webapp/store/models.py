@@ -16,6 +16,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -288,7 +289,8 @@ class Submission(Base):
 
 
 class Attachment(Base):
-    """An evidence file; its bytes live under responses/files/ by SHA-256."""
+    """An evidence file; its bytes are kept by SHA-256, under responses/files/ or in
+    `evidence_chunk` (KEDJEKOLL_FILE_STORAGE, store/blobs.py)."""
 
     __tablename__ = "attachment"
 
@@ -301,6 +303,18 @@ class Attachment(Base):
     media_type: Mapped[str] = mapped_column(String(120))
     original_name: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class EvidenceChunk(Base):
+    """A piece of an evidence file kept in the database (KEDJEKOLL_FILE_STORAGE=database):
+    the file's SHA-256, the piece's place in it from 0, and at most 256 KiB of its bytes
+    (store/blobs.py). A plain table, so a database dump carries the files."""
+
+    __tablename__ = "evidence_chunk"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class Review(Base):

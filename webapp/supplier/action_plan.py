@@ -8,16 +8,15 @@ again with the note as typed.
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from ..access import audience
 from ..database import db
+from ..evidence import evidence
 from ..rendering import local_today
 from ..store import action_plans
-from ..store.files import attach, store_bytes
+from ..store.files import attach
 from ..store.status import LABELS
 from . import bp
 from .flow import attachments_of
@@ -72,8 +71,7 @@ def report(deviation_id: int):
         try:
             media_type = check_upload(upload.filename, upload.stream, EVIDENCE_TYPES,
                                       EVIDENCE_MAX_BYTES)
-            sha256, size = store_bytes(Path(current_app.config["RESPONSES_DIR"]) / "files",
-                                       upload.stream, EVIDENCE_MAX_BYTES)
+            sha256, size = evidence().store(db(), upload.stream, EVIDENCE_MAX_BYTES)
         except UploadRefused as exc:
             return _page({deviation_id: message(exc, _lang())}, {deviation_id: note}, 422)
         attachment = attach(db(), response, f"deviation:{deviation_id}", sha256, size,

@@ -7,10 +7,8 @@ function here or in the store, render.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.datastructures import FileStorage
@@ -21,9 +19,10 @@ from ..definitions.questions import FileQuestion, TableQuestion
 from ..definitions.rounds import changed_questions
 from ..definitions.scoring import visibility
 from ..definitions.validation import AnswerError, validate
+from ..evidence import evidence
 from ..forms.fields import KEEP_SUFFIX
 from ..forms.sections import SectionForm, read_answers
-from ..store.files import attach, store_bytes
+from ..store.files import attach
 from ..store.models import Attachment, Response
 from ..store.responses import DraftConflict, draft_answers, save_draft
 from .uploads import UploadRefused, check_upload, message
@@ -149,10 +148,6 @@ def save_section(session: Session, response: Response, q: Questionnaire, section
     return SaveOutcome(answers, errors, upload_errors, saved.version, stored)
 
 
-def _files_dir() -> Path:
-    return Path(current_app.config["RESPONSES_DIR"]) / "files"
-
-
 def _store_uploads(session, response, section, form, files, actor, lang, editable,
                    stored: list[str]):
     """Check and store each uploaded file, listing each new attachment among its field's
@@ -210,8 +205,8 @@ def _accept(session, response, question: FileQuestion, owner_id: str,
         try:
             media_type = check_upload(upload.filename, upload.stream, question.accept,
                                       int(question.max_size_mb * 1024 * 1024))
-            sha256, size = store_bytes(_files_dir(), upload.stream,
-                                       int(question.max_size_mb * 1024 * 1024))
+            sha256, size = evidence().store(session, upload.stream,
+                                            int(question.max_size_mb * 1024 * 1024))
         except UploadRefused as exc:
             refused.append((field, message(exc, lang)))
             continue

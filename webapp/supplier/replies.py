@@ -8,14 +8,12 @@ stored the moment it arrives, whatever else on the page fails; a problem is retu
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 from werkzeug.datastructures import FileStorage, MultiDict
 
 from ..definitions import Section
+from ..evidence import evidence
 from ..store.clarifications import (
     MAX_REPLY,
     REPLY_FILE_MB,
@@ -23,7 +21,7 @@ from ..store.clarifications import (
     ReplyTooLong,
     save_reply,
 )
-from ..store.files import attach, store_bytes
+from ..store.files import attach
 from ..store.models import Attachment, Response
 from .uploads import UploadRefused, check_upload, message
 
@@ -61,8 +59,7 @@ def _store(session: Session, response: Response, question_id: str, upload: FileS
            actor: str) -> Attachment:
     limit = REPLY_FILE_MB * 1024 * 1024
     media_type = check_upload(upload.filename or "", upload.stream, REPLY_FILE_TYPES, limit)
-    sha256, size = store_bytes(Path(current_app.config["RESPONSES_DIR"]) / "files",
-                               upload.stream, limit)
+    sha256, size = evidence().store(session, upload.stream, limit)
     name = (upload.filename or "").replace("\\", "/").rsplit("/", 1)[-1]
     return attach(session, response, f"reply:{question_id}", sha256, size, media_type, name,
                   actor)

@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from flask import (
     abort,
-    current_app,
     flash,
     g,
     jsonify,
     redirect,
     render_template,
     request,
-    send_file,
     session,
     url_for,
 )
@@ -25,6 +21,7 @@ from ..access import audience, sign_in_supplier
 from ..database import db
 from ..definitions.expressions import is_answered
 from ..definitions.scoring import visibility
+from ..evidence import download as evidence_download
 from ..forms.places import regions
 from ..forms.sections import blank_rows, place_errors, section_form
 from ..rendering import local_today, time_text
@@ -32,7 +29,6 @@ from ..store.action_plans import deviations_of
 from ..store.action_plans import summary as plan_summary
 from ..store.clarifications import REPLY_FILE_MB, REPLY_FILE_TYPES, replies_of
 from ..store.deadlines import deadline_for
-from ..store.files import file_path
 from ..store.models import Attachment, Response, utcnow
 from ..store.notices import new_link_requested
 from ..store.responses import (
@@ -280,9 +276,7 @@ def download(attachment_id: int):
         Attachment.id == attachment_id, Attachment.response_id == g.response.id))
     if attachment is None:
         abort(404)
-    path = file_path(Path(current_app.config["RESPONSES_DIR"]) / "files", attachment.sha256)
-    return send_file(path, mimetype=attachment.media_type, as_attachment=True,
-                     download_name=attachment.original_name, max_age=0)
+    return evidence_download(attachment)
 
 
 @bp.get("/supplier/regions/<country>")

@@ -136,11 +136,10 @@ _LIMIT_STORAGES = ("redis", "rediss", "redis+unix", "memory")
 
 
 def _limit_storage(text: str) -> str:
-    uri = text.strip()
-    scheme, separator, _rest = uri.partition("://")
+    scheme, separator, rest = text.strip().partition("://")
     if not separator or scheme.lower() not in _LIMIT_STORAGES:
         raise ValueError(text)
-    return uri
+    return f"{scheme.lower()}://{rest}"
 
 
 def without_password(uri: str) -> str:

@@ -118,7 +118,7 @@ def test_production_needs_a_limit_storage_and_memory_must_be_chosen(tmp_path, mo
                                           r"Set it to a Redis address such as redis://"):
         load(settings)
     assert load({**settings, "TESTING": True})["RATELIMIT_STORAGE_URI"] == "memory://"
-    monkeypatch.setenv("KEDJEKOLL_RATELIMIT_STORAGE_URI", " memory:// ")
+    monkeypatch.setenv("KEDJEKOLL_RATELIMIT_STORAGE_URI", " Memory:// ")
     config = load(settings)
     assert (config["RATELIMIT_STORAGE_URI"], config["BASE_URL"]) == (
         "memory://", "https://kk.region.se")

@@ -18,13 +18,19 @@ work is counted; on PostgreSQL the server's is not) and wall time of each, and t
 ratios. The wall time includes the pauses the import leaves between batches on SQLite
 so that waiting writers get the lock (SQLITE_PAUSE, 0.12 s per batch).
 
-Measured on the shared 2-core development machine (1 December 2026, SQLite, 10,000
-rows, load average 9-16 from other work, so the wall times are long):
+Measured on the shared 2-core development machine (1 December 2026, 10,000 rows,
+`--repeat 1 --before dfc1c5e`, load average 9-16 from other work, so the wall times
+are long and the ratios are the figures to read):
 
-    before (dfc1c5e)   CPU 27.5 s (one transaction holding the write lock throughout)
-    kedjekoll          CPU  1.3 s, in 20 batches
-    bare Core          CPU  0.5 s
-    before / kedjekoll about 20x; kedjekoll / bare about 2.5x
+    SQLite              CPU       wall
+    before (dfc1c5e)   47.2 s   257.9 s   one transaction holding the write lock
+    kedjekoll           1.4 s    10.2 s   20 batches, 0.12 s pause after each
+    bare Core           1.2 s     9.4 s
+    before / kedjekoll 33x; kedjekoll / bare Core 1.2x
+
+    PostgreSQL (client CPU only; the server's work is in the wall time)
+    kedjekoll           2.8 s    13.2 s
+    bare Core           2.2 s     9.8 s
 """
 
 from __future__ import annotations

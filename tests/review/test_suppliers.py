@@ -260,3 +260,12 @@ def test_an_import_stopped_by_its_time_limit_is_continued_from_the_page(app, sta
     assert _flashed(staff) == ("Imported: 1200 new, 0 updated, 0 unchanged suppliers; "
                                "0 lines left out.")
     assert _counts(app) == (1_200, 1_600, 400)
+    with unit_of_work(app.extensions["kedjekoll.sessions"]) as session:
+        events = session.scalars(select(AuditEvent).where(AuditEvent.action.in_(
+            ["supplier.created", "suppliers.imported"])).order_by(AuditEvent.id)).all()
+    created = [e for e in events if e.action == "supplier.created"]
+    assert len(created) == 1_200  # each with the request that stored it, as any event
+    assert all(e.details["request_id"] and e.details["address"] == "127.0.0.1"
+               for e in created)
+    assert [e.details.get("remaining") for e in events if e.action == "suppliers.imported"
+            ] == [1_100, 600, 100, None]

@@ -117,6 +117,9 @@ def recorded_codes() -> dict[str, str]:
                 continue
             name = node.func.id if isinstance(node.func, ast.Name) else \
                 getattr(node.func, "attr", None)
+            if name == "Event" and node.args and isinstance(node.args[0], ast.Constant):
+                # store.audit.record_many's events (bulk imports) name their code first
+                codes.setdefault(node.args[0].value, f"{path.relative_to(ROOT)}:{node.lineno}")
             for keyword in node.keywords:
                 if (name, keyword.arg) in passed:
                     assert isinstance(keyword.value, ast.Constant), \

@@ -5,12 +5,12 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
-from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from ..access import audience
 from ..database import db
+from ..forms.text import TextForm
 from ..store.staff import (
     MIN_PASSWORD,
     AccountError,
@@ -25,12 +25,12 @@ from . import bp
 from .login import Staff
 
 
-class LoginForm(FlaskForm):
+class LoginForm(TextForm):
     email = EmailField(validators=[DataRequired()])
     password = PasswordField(validators=[DataRequired()])
 
 
-class PasswordForm(FlaskForm):
+class PasswordForm(TextForm):
     password = PasswordField(validators=[DataRequired(), Length(min=MIN_PASSWORD)])
     repeat = PasswordField(validators=[DataRequired(), EqualTo("password")])
 

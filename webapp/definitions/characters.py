@@ -44,6 +44,21 @@ def control_character(text: str, *, multiline: bool = False) -> str | None:
     return found.group() if found else None
 
 
+class ControlCharacter(ValueError):
+    """A text holds a refused character; `char` is the first one."""
+
+    def __init__(self, char: str):
+        self.char = char
+        super().__init__(f"the text holds a control character ({character_name(char, 'en')})")
+
+
+def require_plain(text: str | None, *, multiline: bool = False) -> None:
+    """Raise ControlCharacter when `text` holds a refused character (for the stores)."""
+    found = control_character(text, multiline=multiline) if text else None
+    if found:
+        raise ControlCharacter(found)
+
+
 def control_in(value: Any, *, multiline: bool = False) -> str | None:
     """The first refused character anywhere in a value: a text, or the texts (keys and
     values) of a list or mapping at any depth, as answers from JSON may be."""

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from werkzeug.datastructures import FileStorage, MultiDict
 
 from ..definitions import Section
+from ..definitions.characters import ControlCharacter, control_message
 from ..store.clarifications import (
     MAX_REPLY,
     REPLY_FILE_MB,
@@ -54,6 +55,10 @@ def save_replies(session: Session, response: Response, section: Section,
             problems.append((REPLY + question.id, _(
                 "The reply is longer than %(n)s characters; shorten it and save again.",
                 n=MAX_REPLY)))
+        except ControlCharacter as refused:
+            if attachment is not None:
+                save_reply(session, response, question.id, None, attachment, actor)
+            problems.append((REPLY + question.id, control_message(refused.char, lang)))
     return problems
 
 

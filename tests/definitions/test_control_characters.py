@@ -48,11 +48,11 @@ def test_values_from_json_are_walked_keys_and_all():
 
 
 def test_the_message_names_the_character_in_each_language():
-    assert control_message("\t", "sv").startswith("Ta bort tecknet som inte kan sparas här "
-                                                  "(tabb)")
-    assert control_message("\n", "en").startswith("Remove the character that cannot be "
-                                                  "saved here (line break)")
-    assert "(U+0000)" in control_message("\x00", "sv")
+    assert control_message("\t", "sv").startswith("Ta bort tecknet (tabb) ur fältet")
+    assert control_message("\n", "en").startswith("Remove the character (line break) from "
+                                                  "the field")
+    assert control_message("\x00", "sv", "Namn").startswith("Ta bort tecknet (U+0000) ur "
+                                                            "”Namn”, det kan inte sparas.")
 
 
 def test_a_yaml_escape_that_spells_a_control_character_is_s205_at_its_place():

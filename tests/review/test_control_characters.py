@@ -26,8 +26,8 @@ from webapp.store.responses import save_draft, submit
 from webapp.supplier.limits import limiter
 
 CSRF = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
-REMOVE_SV = "Ta bort tecknet som inte kan sparas här (U+0000)"
-REMOVE_EN = "Remove the character that cannot be saved here (U+0000)"
+REMOVE_SV = "Ta bort tecknet (U+0000) ur ”"
+REMOVE_EN = "Remove the character (U+0000) from “"
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])

@@ -64,10 +64,10 @@ def test_a_control_character_in_an_answer_is_refused_and_the_rest_kept(session, 
     error = saved.errors[0]
     name = f"U+{ord(char):04X}"
     assert error.message(form, "sv") == (
-        f"Ta bort tecknet som inte kan sparas här ({name}), till exempel genom att skriva "
-        "texten i stället för att klistra in den.")
-    assert error.message(form, "en").startswith(f"Remove the character that cannot be "
-                                                f"saved here ({name})")
+        f"Ta bort tecknet ({name}) ur ”Företagsnamn”, det kan inte sparas. Det hjälper "
+        "ofta att skriva in texten i stället för att klistra in den.")
+    assert error.message(form, "en").startswith(f"Remove the character ({name}) from "
+                                                "“Company name”; it cannot be saved.")
     session.flush()
     assert draft_answers(session, response) == KEPT
 
@@ -103,6 +103,7 @@ def test_a_control_character_in_a_table_cell_names_its_row_and_column(session, f
         ("tiers", 1, "company", "control")]
     assert saved.errors[0].place(form, "sv") == "Rad 2, Juridiskt företagsnamn"
     assert saved.errors[0].place(form, "en") == "Row 2, Legal name"
+    assert saved.errors[0].message(form, "sv").startswith("Ta bort tecknet (U+0000) ur fältet")
     assert draft_answers(session, response) == {"name": "Kim AB"}
     fixed = save_draft(session, response, {"tiers": [rows[0], {"company": "Hubei Anxin"}]},
                        saved.version, SUPPLIER)

@@ -20,7 +20,7 @@ from webapp.store.db import unit_of_work
 from webapp.store.models import Answer, Attachment, ClarificationReply
 from webapp.supplier.limits import limiter
 
-REMOVE = "Ta bort tecknet som inte kan sparas här"
+REMOVE = "Ta bort tecknet ("
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
@@ -54,7 +54,7 @@ def stored(site) -> dict:
             Answer.response_id == site.response_ids[0])).all())
 
 
-@pytest.mark.parametrize("char", ["\x00", "\x1b", "\x7f", "\x9f"])
+@pytest.mark.parametrize("char", ["\x00", "\x9f"])
 def test_a_contact_field_with_a_control_character_is_named_and_the_rest_kept(
         site, supplier, char):
     """R9: no 500; the error summary links to the field, the field says what to remove,
@@ -66,7 +66,7 @@ def test_a_contact_field_with_a_control_character_is_named_and_the_rest_kept(
     assert response.status_code == 422
     assert 'class="error-summary"' in html and 'href="#contact_name"' in html
     assert 'id="contact_name-error"' in html and REMOVE in html
-    assert f"(U+{ord(char):04X})" in html
+    assert f"Ta bort tecknet (U+{ord(char):04X}) ur ”Kontaktperson" in html
     assert 'value="Hubei Anxin AB"' in html and 'value="+46 36 32 40 00"' in html
     assert stored(site) == {"company_name": "Hubei Anxin AB",
                             "contact_phone": "+46 36 32 40 00"}
@@ -82,7 +82,7 @@ def test_a_table_cell_with_a_nul_points_at_the_cell_and_a_textarea_keeps_lines(
     html = response.get_data(as_text=True)
     assert response.status_code == 422, response.status_code
     assert 'href="#tiers-0-company"' in html and 'id="tiers-0-company-error"' in html
-    assert REMOVE in html and "(U+0000)" in html
+    assert "Ta bort tecknet (U+0000) ur fältet" in html
     assert "tiers" not in stored(site)
     lines = "Artikel 1001\tKN95\r\nArtikel 1002\tförkläde"
     fine = supplier.save("products", {"product_details": lines})
@@ -96,7 +96,7 @@ def test_a_one_line_answer_refuses_a_tab_by_name(site, supplier):
     assert "(tabb)" in html and 'href="#company_name"' in html
     supplier.get("/supplier/?lang=en")  # the choice of language is kept
     english = supplier.save("contact", {"company_name": "Hubei\tAnxin"}).get_data(as_text=True)
-    assert "Remove the character that cannot be saved here (tab)" in english
+    assert "Remove the character (tab) from “" in english
     assert "company_name" not in stored(site)
 
 

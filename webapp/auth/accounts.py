@@ -115,7 +115,7 @@ def invite():
         problems.append(("name", _("Write the person's name.")))
     if not (form.email.data or "").strip():
         problems.append(("email", _("Write the person's e-mail address.")))
-    problems += form_problems(form)
+    problems += form_problems(form, {"name": _("Name"), "email": _("E-mail address")})
     if not problems:
         try:
             user = add_user(db(), form.email.data, form.name.data, form.role.data,

@@ -30,11 +30,18 @@ _IN_LINES = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 NAMES = {"\t": {"sv": "tabb", "en": "tab"},
          "\n": {"sv": "radbrytning", "en": "line break"},
          "\r": {"sv": "radbrytning", "en": "line break"}}
+#: what to do, naming the field; `MESSAGE_HERE` where the place is said already (a cell)
 MESSAGE = {
-    "sv": "Ta bort tecknet som inte kan sparas här ({char}), till exempel genom att "
-          "skriva texten i stället för att klistra in den.",
-    "en": "Remove the character that cannot be saved here ({char}), for example by "
-          "typing the text instead of pasting it.",
+    "sv": "Ta bort tecknet ({char}) ur ”{field}”, det kan inte sparas. Det hjälper ofta "
+          "att skriva in texten i stället för att klistra in den.",
+    "en": "Remove the character ({char}) from “{field}”; it cannot be saved. It often "
+          "helps to type the text instead of pasting it.",
+}
+MESSAGE_HERE = {
+    "sv": "Ta bort tecknet ({char}) ur fältet, det kan inte sparas. Det hjälper ofta att "
+          "skriva in texten i stället för att klistra in den.",
+    "en": "Remove the character ({char}) from the field; it cannot be saved. It often "
+          "helps to type the text instead of pasting it.",
 }
 
 
@@ -86,9 +93,12 @@ def character_name(char: str, lang: str) -> str:
     return f"U+{ord(char):04X}"
 
 
-def control_message(char: str, lang: str) -> str:
-    """What to do about a refused character, in the reader's language (sv or en)."""
-    return MESSAGE.get(lang, MESSAGE["en"]).format(char=character_name(char, lang))
+def control_message(char: str, lang: str, field: str | None = None) -> str:
+    """What to do about a refused character, in the reader's language (sv or en),
+    naming the field by its label when given."""
+    template = MESSAGE if field else MESSAGE_HERE
+    return template.get(lang, template["en"]).format(char=character_name(char, lang),
+                                                     field=field)
 
 
 def without_control(text: str) -> str:

@@ -29,6 +29,7 @@ import pycountry
 
 from ..formats import date_text, number_text
 from .characters import MESSAGE as CONTROL_MESSAGE
+from .characters import MESSAGE_HERE as CONTROL_CELL_MESSAGE
 from .characters import character_name, control_in
 from .expressions import holds, is_answered
 from .fields import text_in
@@ -98,7 +99,8 @@ MESSAGES: dict[str, dict[str, str]] = {
                   "en": "Attach at most {max_files} files."},
     "min_rows": {"sv": "Fyll i minst {min_rows} rader.", "en": "Fill in at least {min_rows} rows."},
     "max_rows": {"sv": "Fyll i högst {max_rows} rader.", "en": "Fill in at most {max_rows} rows."},
-    "control": CONTROL_MESSAGE,
+    "control": CONTROL_MESSAGE,  # names the question: {field}
+    "control_cell": CONTROL_CELL_MESSAGE,  # the cell's place is said before it
     "unknown": {"sv": "Frågan finns inte i formuläret.",
                 "en": "The question is not in the questionnaire."},
 }
@@ -128,10 +130,12 @@ class AnswerError:
         key = _CONSTRAINT.get(self.code, self.code)
         if isinstance(question, AnswerBase) and key in question.messages:
             return text_in(question.messages[key], lang, q.default_language)
-        code = "required_cell" if self.code == "required" and self.row is not None \
-            else self.code
+        code = f"{self.code}_cell" if self.code in ("required", "control") \
+            and self.row is not None else self.code
         template = MESSAGES.get(code, MESSAGES["type"])
         params = {k: _shown(v, lang, q.default_language) for k, v in self.params.items()}
+        if self.code == "control" and isinstance(question, AnswerBase):
+            params["field"] = text_in(question.label, lang, q.default_language)
         return template.get(lang, template["en"]).format(**params)
 
     def place(self, q: Questionnaire, lang: str) -> str | None:

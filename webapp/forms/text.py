@@ -13,6 +13,7 @@ language, so that every form refuses the same characters with the same words:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from flask_wtf import FlaskForm
@@ -23,26 +24,32 @@ from ..definitions.characters import control_character, control_in, control_mess
 from ..rendering import current_language
 
 
-def text_problem(value: Any, *, multiline: bool = False) -> str | None:
-    """What to fix in a posted text (or the texts of a list), or None when it may be kept."""
+def text_problem(value: Any, *, multiline: bool = False, field: str | None = None
+                 ) -> str | None:
+    """What to fix in a posted text (or the texts of a list), naming the field by its
+    label (`field`) where the message is read away from it; None when it may be kept."""
     found = control_character(value, multiline=multiline) if isinstance(value, str) \
         else control_in(value)
-    return control_message(found, current_language()) if found else None
+    return control_message(found, current_language(), field) if found else None
 
 
 def refuse_control(form: FlaskForm, field: Field) -> None:
-    """A WTForms validator: a text field's value holds no refused character."""
+    """A WTForms validator: a text field's value holds no refused character (the error
+    is shown at the field, so it need not name it)."""
     problem = text_problem(field.data, multiline=isinstance(field, TextAreaField))
     if problem:
         raise ValidationError(problem)
 
 
-def form_problems(form: FlaskForm) -> list[tuple[str, str]]:
-    """(field id, message) for every text field of the form holding a refused character."""
+def form_problems(form: FlaskForm, labels: Mapping[str, str] | None = None
+                  ) -> list[tuple[str, str]]:
+    """(field id, message) for every text field of the form holding a refused character,
+    for an error summary; `labels` are the fields' labels as the page shows them."""
     found = []
     for field in form:
         if isinstance(field, StringField):
-            problem = text_problem(field.data, multiline=isinstance(field, TextAreaField))
+            problem = text_problem(field.data, multiline=isinstance(field, TextAreaField),
+                                   field=(labels or {}).get(field.id))
             if problem:
                 found.append((field.id, problem))
     return found

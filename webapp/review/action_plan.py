@@ -76,7 +76,8 @@ def update_deviation(response_id: int, deviation_id: int):
     status = request.form.get("status", "")
     if status not in action_plans.DEVIATION_STATUSES:
         abort(400)
-    problem = text_problem(request.form.get("note", ""), multiline=True)
+    problem = text_problem(request.form.get("note", ""), multiline=True,
+                           field=_("Note to the supplier"))
     if problem:
         flash(_("The note was not saved.") + " " + problem, "error")
         return _back(response_id)

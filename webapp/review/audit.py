@@ -60,8 +60,8 @@ def read_filters(args: Mapping[str, str], tz: str
         kept["supplier"] = str(supplier)
     actor = (args.get("actor") or "").strip()[:300] or None
     action = (args.get("action") or "").strip()[:60] or None
-    for key, value in (("actor", actor), ("action", action)):
-        problem = text_problem(value or "")
+    for key, value, label in (("actor", actor, _("Who")), ("action", action, _("Action"))):
+        problem = text_problem(value or "", field=label)
         if problem:  # never a query: PostgreSQL refuses a NUL where SQLite matches nothing
             errors[key] = problem
     actor = None if "actor" in errors else actor

@@ -98,8 +98,10 @@ def extend(response_id: int):
             abort(400)
         typed = {"deadline": (request.form.get("deadline") or "").strip()[:40],
                  "reason": (request.form.get("reason") or "").strip()}
+        labels = {"deadline": _("New deadline for this supplier"), "reason": _("Reason")}
         refused = [(name, problem) for name, value in typed.items()
-                   if (problem := text_problem(value, multiline=name == "reason"))]
+                   if (problem := text_problem(value, multiline=name == "reason",
+                                               field=labels[name]))]
         problems = refused or _deadline_problems(response, typed)
         if not problems:
             try:

@@ -99,7 +99,9 @@ def _problems(form: CampaignForm, contract: Contract | None) -> list[tuple[str, 
     if "phone" in wrong:
         found.append(("contact_phone", _("Write the phone number with digits, like "
                                          "+46 36 32 40 00, or leave it empty.")))
-    refused = form_problems(form)  # a control character: said instead of the field's others
+    refused = form_problems(form, {  # a control character: said instead of the field's others
+        "name": _("Name of the campaign"), "deadline": _("Deadline"), "contact_name": _("Name"),
+        "contact_email": _("E-mail"), "contact_phone": _("Phone (optional)")})
     return refused + [problem for problem in found if problem[0] not in dict(refused)]
 
 

@@ -238,12 +238,18 @@ LONG_TEXTS = ("justification", "rating-justification", "accept-despite")
 
 
 def _refused_texts(form) -> list[tuple[str, str]]:
-    """(field, what to fix) for each typed text holding a control character (R9)."""
+    """(field, what to fix) for each typed text holding a control character (R9),
+    naming the field as the page labels it."""
+    labels = {"justification": _("Justification"),
+              "rating-justification": _("Why this risk rating (required to set one by hand)"),
+              "accept-despite": _("Why accept despite the red flags"),
+              "ask-": _("Ask the supplier to clarify"), "comment-": _("Comment")}
     found = []
     for name, value in form.items(multi=True):
         multiline = name in LONG_TEXTS or name.startswith("ask-")
         if multiline or name.startswith("comment-"):
-            problem = text_problem(value, multiline=multiline)
+            label = labels.get(name) or labels.get(name.split("-", 1)[0] + "-")
+            problem = text_problem(value, multiline=multiline, field=label)
             if problem:
                 found.append((name, problem))
     return found

@@ -67,7 +67,7 @@ def report(deviation_id: int):
         abort(404)
     if not note.strip():
         return _page({deviation_id: _("Describe what you have done.")}, {deviation_id: note}, 422)
-    problem = text_problem(note, multiline=True)
+    problem = text_problem(note, multiline=True, field=_("What have you done?"))
     if problem:
         return _page({deviation_id: problem}, {deviation_id: note}, 422)
     upload = request.files.get("evidence")

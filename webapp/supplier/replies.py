@@ -58,7 +58,8 @@ def save_replies(session: Session, response: Response, section: Section,
         except ControlCharacter as refused:
             if attachment is not None:
                 save_reply(session, response, question.id, None, attachment, actor)
-            problems.append((REPLY + question.id, control_message(refused.char, lang)))
+            problems.append((REPLY + question.id, control_message(
+                refused.char, lang, _("Your reply to the reviewer"))))
     return problems
 
 

@@ -94,7 +94,7 @@ def request_link():
     Only the address's own mailbox gets the link (S7: no enumeration).
     """
     email = (request.form.get("email") or "").strip()
-    refused = text_problem(email)
+    refused = text_problem(email, field=_("Your e-mail address"))
     if refused or not _looks_like_email(email):
         return render_template("supplier/invalid_link.html", email=email, error=refused or _(
             "Write an e-mail address, like anna.svensson@foretag.se.")), 422

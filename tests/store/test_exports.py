@@ -19,6 +19,7 @@ from tests.conftest import ROOT
 from tests.store.conftest import make_campaign, make_staff
 from tests.support.queries import count_statements
 from webapp.definitions import check_text
+from webapp.definitions.characters import without_control
 from webapp.definitions.json_schema import RESPONSE_SCHEMA_FILE
 from webapp.store import reviews
 from webapp.store.db import unit_of_work
@@ -360,7 +361,8 @@ def test_no_exported_cell_starts_a_formula(s14_sessions, supplier, name, story, 
                           file_name, SUPPLIER)
         save_draft(session, response, {
             "name": name, "story": story, "amount": amount, "role": "other",
-            "role.other": other if other.strip() else "x", "report": [str(evidence.id)],
+            "role.other": without_control(other).strip() or "x",  # refused ones stop a submit
+            "report": [str(evidence.id)],
             "tiers": [{"company": company, "share": share}]}, 0, SUPPLIER)
         submit(session, response, f"s14-{response.id}", SUPPLIER)
         reviewer = make_staff(session)

@@ -359,6 +359,22 @@ def test_the_csv_neutralises_formulas_and_is_audited(demo_app, admin):
     assert "Händelse: Status ändrad" in html
 
 
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_the_csv_neutralises_prefixes_behind_controls_and_full_width(demo_app, admin, lang):
+    """S14: an actor starting with a control character or blank before `=`,
+    or with a full-width `＝ ＋ － ＠`, reads (csv module) as text starting with `'`."""
+    sneaky = ["\x00=HYPERLINK(1)", " =HYPERLINK(2)", "\u3000@HYPERLINK(3)",
+              "\uff1dHYPERLINK(4)", "\uff0bHYPERLINK(5)", "\uff0dHYPERLINK(6)",
+              "\uff20HYPERLINK(7)", "\r\n=HYPERLINK(8)"]
+    with unit_of_work(sessions(demo_app)) as session:
+        session.add_all(AuditEvent(actor=actor, action=f"sneaky.{lang}", object_type="",
+                                   details={}) for actor in sneaky)
+    _text, table = download(admin, f"action=sneaky.{lang}", lang)
+    rows = [row for row in table[1:] if "HYPERLINK" in row[1]]
+    assert len(rows) == len(sneaky)
+    assert all(row[1].startswith("'") for row in rows), rows
+
+
 def test_the_other_language_keeps_the_filters(demo_app, admin):
     html = unescape(page(admin, "action=graded&from=2025-01-01"))
     switch = re.search(r'<a href="([^"]+)" lang="en"', html).group(1)

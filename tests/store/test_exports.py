@@ -19,6 +19,7 @@ from tests.conftest import ROOT
 from tests.store.conftest import make_campaign, make_staff
 from tests.support.queries import count_statements
 from webapp.definitions import check_text
+from webapp.definitions.characters import without_control
 from webapp.definitions.json_schema import RESPONSE_SCHEMA_FILE
 from webapp.store import reviews
 from webapp.store.db import unit_of_work
@@ -291,7 +292,8 @@ def test_queries_do_not_grow_with_responses(session, every_type, kind):
 # ------------------------------------------------------------------ S14
 
 
-DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
+DANGEROUS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20",
+             "\x00=", " =", "\n+", "\u200b-", "\x85@", "\u3000=")
 SMALL = """\
 id: s14
 version: 1
@@ -359,7 +361,8 @@ def test_no_exported_cell_starts_a_formula(s14_sessions, supplier, name, story, 
                           file_name, SUPPLIER)
         save_draft(session, response, {
             "name": name, "story": story, "amount": amount, "role": "other",
-            "role.other": other if other.strip() else "x", "report": [str(evidence.id)],
+            "role.other": without_control(other).strip() or "x",  # refused ones stop a submit
+            "report": [str(evidence.id)],
             "tiers": [{"company": company, "share": share}]}, 0, SUPPLIER)
         submit(session, response, f"s14-{response.id}", SUPPLIER)
         reviewer = make_staff(session)
@@ -377,7 +380,7 @@ def test_no_exported_cell_starts_a_formula(s14_sessions, supplier, name, story, 
         out = io.BytesIO()
         write_xlsx(session, campaign, out)
     for cell in cells:
-        assert not cell.startswith(DANGEROUS) or _is_number(cell), repr(cell)
+        assert not _formula_like(cell) or _is_number(cell), repr(cell)
     book = load_workbook(io.BytesIO(out.getvalue()), read_only=True)
     seen = 0
     for sheet in book.worksheets:
@@ -386,5 +389,75 @@ def test_no_exported_cell_starts_a_formula(s14_sessions, supplier, name, story, 
                 seen += 1
                 assert cell.data_type != "f", repr(cell.value)
                 if isinstance(cell.value, str):
-                    assert not cell.value.startswith(DANGEROUS), repr(cell.value)
+                    assert not _formula_like(cell.value), repr(cell.value)
     assert seen > 30
+
+
+def _formula_like(cell: str) -> bool:
+    """Whether a spreadsheet might read the cell as a formula: a formula character,
+    ASCII or full-width, after any blanks and control characters, or a tab or CR first."""
+    head = cell.lstrip("".join(chr(c) for c in range(0x21)) + "\x7f\x85\xa0\u200b\u3000")
+    return cell.startswith(("\t", "\r")) or head.startswith(DANGEROUS[:4] + DANGEROUS[6:10])
+
+
+#: cells a spreadsheet program may read as a formula once it drops what comes before
+#: the formula character, or folds a full-width one to ASCII (issue 13, item 8)
+SNEAKY = ["\x00=HYPERLINK(\"http://evil.example\")", "\t=1+1", "\r=1+1", "\n=1+1",
+          " =1+1", "\u3000=1+1", "\u200b=1+1", "\x7f@SUM(A1)", "\x85+1",
+          "\uff1dHYPERLINK(\"http://evil.example\")", "\uff0b1", "\uff0d1", "\uff20SUM(A1)"]
+
+
+@pytest.mark.parametrize("sneaky", SNEAKY)
+def test_every_exporter_neutralises_sneaky_prefixes(s14_sessions, sneaky):
+    """S14: a cell starting with a control character or blank before `= + - @`, or with a
+    full-width `＝ ＋ － ＠`, reads as text starting with `'` in the CSV files (both
+    dialects, read with the csv module) and in the workbook (read with openpyxl), in
+    every place a supplier or reviewer writes; a negative number stays a number."""
+    q = check_text(SMALL).questionnaire
+    multiline = sneaky.replace("\x00", "").replace("\x7f", "").replace("\x85", "")
+    with unit_of_work(s14_sessions) as session:
+        campaign, [(response, _)] = make_campaign(session, q)
+        response.supplier.name = sneaky  # legacy data, or a name from before the checks
+        evidence = attach(session, response, "report", "d" * 64, 1, "application/pdf",
+                          multiline + ".pdf", SUPPLIER)
+        saved = save_draft(session, response, {
+            "story": multiline, "amount": -3.5, "role": "other", "role.other": "x",
+            "report": [str(evidence.id)],
+            "tiers": [{"company": "Plain Ltd", "share": -3.5}]}, 0, SUPPLIER)
+        assert saved.errors == []
+        submit(session, response, f"sneaky-{response.id}", SUPPLIER)
+        reviewer = make_staff(session)
+        reviews.start_review(session, response, reviewer)
+        reviews.grade(session, response, "story", 1.0, sneaky, reviewer)
+        files = {}
+        for dialect, separator in (("en", ","), ("sv", ";")):
+            for name, export in (("responses", responses_csv), ("tables", tables_csv)):
+                text = "".join(export(session, campaign, dialect=dialect)).removeprefix("\ufeff")
+                files[name, dialect] = list(csv.reader(io.StringIO(text, newline=""),
+                                                       delimiter=separator))
+        out = io.BytesIO()
+        write_xlsx(session, campaign, out)
+    for dialect in ("en", "sv"):
+        ids, _texts, row = files["responses", dialect]
+        cells = dict(zip(ids, row, strict=True))
+        assert cells["supplier.name"] == "'" + sneaky
+        assert cells["story"] == "'" + multiline
+        assert cells["report"].startswith("'") and cells["report"].endswith(".pdf")
+        assert cells["amount"] == ("-3.5" if dialect == "en" else "-3,5")
+        header, line = files["tables", dialect]
+        cells = dict(zip(header, line, strict=True))
+        assert cells["supplier.name"] == "'" + sneaky
+        assert cells["tiers.share"] == ("-3.5" if dialect == "en" else "-3,5")
+    book = load_workbook(io.BytesIO(out.getvalue()))
+    main = book.worksheets[0]
+    codes = [c.value for c in main[2]]
+    values = {code: cell for code, cell in zip(codes, main[3], strict=True)}
+    assert values["supplier.name"].value.startswith("'")
+    assert values["story"].value.startswith("'")
+    assert values["amount"].value == -3.5 and values["amount"].data_type == "n"
+    tail = sneaky[-3:]  # what a reader sees of the name, the story and the comment
+    seen = [cell.value for sheet in book.worksheets for row in sheet.iter_rows(min_row=3)
+            for cell in row if isinstance(cell.value, str) and tail in cell.value]
+    assert len(seen) >= 4 and all(c.startswith("'") for c in seen), seen
+    assert not [cell for sheet in book.worksheets for row in sheet.iter_rows()
+                for cell in row if cell.data_type == "f"]

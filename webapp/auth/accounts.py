@@ -18,6 +18,7 @@ from wtforms.validators import Optional
 
 from ..access import audience
 from ..database import db
+from ..forms.text import form_problems
 from ..mailtext import staff_mail
 from ..store.models import StaffUser
 from ..store.outbox import STAFF_INVITE, STAFF_RESET
@@ -114,6 +115,7 @@ def invite():
         problems.append(("name", _("Write the person's name.")))
     if not (form.email.data or "").strip():
         problems.append(("email", _("Write the person's e-mail address.")))
+    problems += form_problems(form, {"name": _("Name"), "email": _("E-mail address")})
     if not problems:
         try:
             user = add_user(db(), form.email.data, form.name.data, form.role.data,

@@ -8,13 +8,13 @@ from datetime import UTC, datetime, timedelta
 from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
-from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from ..access import audience
 from ..database import db
 from ..formats import local
+from ..forms.text import TextForm
 from ..rendering import date_text, time_text, timezone
 from ..store.staff import (
     MIN_PASSWORD,
@@ -31,12 +31,12 @@ from .login import Staff
 from .targets import after_sign_in
 
 
-class LoginForm(FlaskForm):
+class LoginForm(TextForm):
     email = EmailField(validators=[DataRequired()])
     password = PasswordField(validators=[DataRequired()])
 
 
-class PasswordForm(FlaskForm):
+class PasswordForm(TextForm):
     password = PasswordField(validators=[DataRequired(), Length(min=MIN_PASSWORD)])
     repeat = PasswordField(validators=[DataRequired(), EqualTo("password")])
 

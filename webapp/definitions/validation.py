@@ -10,6 +10,10 @@ is returned at once, each with the question id and, for tables, the row and colu
   would (such a "required" error does not keep the rest of the answer from being saved).
 * full: every question that is shown is checked, required ones must be answered, and
   answers to hidden questions are left out (see `submitted_answers`).
+
+Before anything else, every text in an answer (a table's cells, an "other" text, a key)
+is checked for control characters (`characters.py`), the same on SQLite and
+PostgreSQL: such an answer is an error at its question or cell, and is not stored.
 """
 
 from __future__ import annotations
@@ -24,6 +28,9 @@ from urllib.parse import urlsplit
 import pycountry
 
 from ..formats import date_text, number_text
+from .characters import MESSAGE as CONTROL_MESSAGE
+from .characters import MESSAGE_HERE as CONTROL_CELL_MESSAGE
+from .characters import character_name, control_in
 from .expressions import holds, is_answered
 from .fields import text_in
 from .models import Questionnaire
@@ -92,6 +99,8 @@ MESSAGES: dict[str, dict[str, str]] = {
                   "en": "Attach at most {max_files} files."},
     "min_rows": {"sv": "Fyll i minst {min_rows} rader.", "en": "Fill in at least {min_rows} rows."},
     "max_rows": {"sv": "Fyll i högst {max_rows} rader.", "en": "Fill in at most {max_rows} rows."},
+    "control": CONTROL_MESSAGE,  # names the question: {field}
+    "control_cell": CONTROL_CELL_MESSAGE,  # the cell's place is said before it
     "unknown": {"sv": "Frågan finns inte i formuläret.",
                 "en": "The question is not in the questionnaire."},
 }
@@ -121,10 +130,12 @@ class AnswerError:
         key = _CONSTRAINT.get(self.code, self.code)
         if isinstance(question, AnswerBase) and key in question.messages:
             return text_in(question.messages[key], lang, q.default_language)
-        code = "required_cell" if self.code == "required" and self.row is not None \
-            else self.code
+        code = f"{self.code}_cell" if self.code in ("required", "control") \
+            and self.row is not None else self.code
         template = MESSAGES.get(code, MESSAGES["type"])
         params = {k: _shown(v, lang, q.default_language) for k, v in self.params.items()}
+        if self.code == "control" and isinstance(question, AnswerBase):
+            params["field"] = text_in(question.label, lang, q.default_language)
         return template.get(lang, template["en"]).format(**params)
 
     def place(self, q: Questionnaire, lang: str) -> str | None:
@@ -162,6 +173,7 @@ def validate(q: Questionnaire, answers: Mapping[str, Any], *, full: bool,
         targets = [x for x in q.answerable() if x.id in wanted]
         values = {**(context or {}), **answers}
         errors += [AnswerError(k, "unknown") for k in sorted(wanted - set(q.questions))]
+    errors += _controls_beside(q, answers)
     for question in targets:
         value = answers.get(question.id) if not full else values.get(question.id)
         other = answers.get(f"{question.id}.{OTHER}")
@@ -200,6 +212,27 @@ def submitted_answers(q: Questionnaire, answers: Mapping[str, Any]) -> dict[str,
     return kept
 
 
+def _control_error(qid: str, found: str, row: int | None = None,
+                   column: str | None = None) -> AnswerError:
+    """The error of a refused character, which the message names in each language."""
+    return AnswerError(qid, "control", {"char": {lang: character_name(found, lang)
+                                                 for lang in ("sv", "en")}}, row, column)
+
+
+def _controls_beside(q: Questionnaire, answers: Mapping[str, Any]) -> list[AnswerError]:
+    """Refused characters in keys, and in values stored beside a question's own (any
+    `<id>.<suffix>` but the "other" text, which `_check` sees with its question)."""
+    errors = []
+    for key, value in answers.items():
+        base, _, suffix = key.partition(".")
+        if base not in q.questions:
+            continue  # an unknown question is an error of its own, and never stored
+        found = control_in(key) or (control_in(value) if suffix and suffix != OTHER else None)
+        if found:
+            errors.append(_control_error(base, found))
+    return errors
+
+
 def _chose_other(value: Any) -> bool:
     return value == OTHER or (isinstance(value, list) and OTHER in value)
 
@@ -212,6 +245,11 @@ def _check(question: AnswerBase, value: Any, other: Any, full: bool, today: date
     def error(code: str, **params: Any) -> list[AnswerError]:
         return [AnswerError(qid, code, params, row, column)]
 
+    if not isinstance(question, TableQuestion):  # a table's cells: see `_table`
+        found = control_in(value, multiline=isinstance(question, TextareaQuestion)) \
+            or control_in(other)
+        if found:
+            return [_control_error(qid, found, row, column)]
     if not is_answered(value):
         if question.required and (full or row is not None):
             return error("required")  # a cell of a row that holds a value: at once
@@ -313,14 +351,32 @@ def _table(question: TableQuestion, value: Any, full: bool, today: date,
         return error("min_rows", min_rows=question.min_rows)
     errors: list[AnswerError] = []
     for index, row in enumerate(value):
+        refused = _row_controls(question, qid, index, row)
+        errors += refused
         if not is_answered([row]):
             continue  # a blank row is ignored, never an error
         for column in question.columns:
-            if not holds(column.show_if, answers, row):
+            if not holds(column.show_if, answers, row) or \
+                    any(e.column == column.id for e in refused):
                 continue
             cell_other = row.get(f"{column.id}.{OTHER}")
             errors += _check(column, row.get(column.id), cell_other, full, today, answers,
                              qid, index, row)
+    return errors
+
+
+def _row_controls(question: TableQuestion, qid: str, index: int,
+                  row: Mapping[str, Any]) -> list[AnswerError]:
+    """Refused characters in every cell of a row, shown or hidden, known or not."""
+    errors = []
+    for key, cell in row.items():
+        name = key.split(".")[0] if isinstance(key, str) else str(key)
+        column = question.column(name)
+        multiline = isinstance(column, TextareaQuestion) and key == name
+        found = control_in(key) if isinstance(key, str) else None
+        found = found or control_in(cell, multiline=multiline)
+        if found and not any(e.column == name for e in errors):
+            errors.append(_control_error(qid, found, index, name))
     return errors
 
 

@@ -32,6 +32,7 @@ from yaml.reader import Reader
 from yaml.resolver import Resolver
 from yaml.scanner import Scanner
 
+from .characters import character_name, control_character
 from .problems import Path, PathProblem, Problem
 
 _INT = re.compile(r"[-+]?(0|[1-9][0-9]*)")
@@ -198,6 +199,13 @@ def _build(node: Node, path: Path, smap: SourceMap, dups: list, text: str) -> An
                           mark.column)])
     smap.values[path] = _place(node, text)
     if isinstance(node, ScalarNode):
+        found = control_character(node.value, multiline=True) if node.style else None
+        if found:  # an escape such as "\u0000": PostgreSQL could not store the text
+            mark = node.start_mark
+            name = character_name(found, "en")
+            dups.append(("S205", f"the text holds a control character ({name}) written as "
+                                 "an escape; remove it", mark.line, mark.column))
+            return ""
         return resolve_plain(node.value) if not node.style else node.value
     if isinstance(node, SequenceNode):
         return [_build(item, (*path, i), smap, dups, text) for i, item in enumerate(node.value)]

@@ -8,13 +8,13 @@ from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 from ..access import audience
 from ..database import db
 from ..forms.fields import options
+from ..forms.text import TextForm, text_problem
 from ..store import action_plans
 from ..store.status import IllegalTransition
 from . import bp
@@ -29,7 +29,7 @@ def _not_past(form, field) -> None:
         raise ValidationError(lazy_gettext("The deadline must be today or later."))
 
 
-class DeviationForm(FlaskForm):
+class DeviationForm(TextForm):
     severity = SelectField(
         lazy_gettext("Severity"), choices=options(SEVERITY_LABELS.items()),
         validators=[InputRequired(lazy_gettext("Choose a severity."))])
@@ -76,6 +76,11 @@ def update_deviation(response_id: int, deviation_id: int):
     status = request.form.get("status", "")
     if status not in action_plans.DEVIATION_STATUSES:
         abort(400)
+    problem = text_problem(request.form.get("note", ""), multiline=True,
+                           field=_("Note to the supplier"))
+    if problem:
+        flash(_("The note was not saved.") + " " + problem, "error")
+        return _back(response_id)
     try:
         action_plans.set_status(db(), response, deviation_id, status,
                                 request.form.get("note", ""), current_user.user)

@@ -24,6 +24,7 @@ from sqlalchemy import select
 from ..access import audience
 from ..database import db
 from ..formats import zone
+from ..forms.text import text_problem
 from ..rendering import current_language, local_today, timezone
 from ..store import audit_log
 from ..store.audit import record
@@ -59,6 +60,12 @@ def read_filters(args: Mapping[str, str], tz: str
         kept["supplier"] = str(supplier)
     actor = (args.get("actor") or "").strip()[:300] or None
     action = (args.get("action") or "").strip()[:60] or None
+    for key, value, label in (("actor", actor, _("Who")), ("action", action, _("Action"))):
+        problem = text_problem(value or "", field=label)
+        if problem:  # never a query: PostgreSQL refuses a NUL where SQLite matches nothing
+            errors[key] = problem
+    actor = None if "actor" in errors else actor
+    action = None if "action" in errors else action
     if actor:
         kept["actor"] = actor
     if action:

@@ -17,6 +17,7 @@ from flask_wtf import FlaskForm
 
 from ..access import audience
 from ..database import db
+from ..forms.text import text_problem
 from ..rendering import date_text, local_today
 from ..store.campaigns import close_campaign, closing, reopen_campaign, reopening
 from ..store.deadlines import MAX_REASON, DeadlineRefused, deadline_for, extend_deadline
@@ -97,7 +98,11 @@ def extend(response_id: int):
             abort(400)
         typed = {"deadline": (request.form.get("deadline") or "").strip()[:40],
                  "reason": (request.form.get("reason") or "").strip()}
-        problems = _deadline_problems(response, typed)
+        labels = {"deadline": _("New deadline for this supplier"), "reason": _("Reason")}
+        refused = [(name, problem) for name, value in typed.items()
+                   if (problem := text_problem(value, multiline=name == "reason",
+                                               field=labels[name]))]
+        problems = refused or _deadline_problems(response, typed)
         if not problems:
             try:
                 old = extend_deadline(db(), response, date.fromisoformat(typed["deadline"]),

@@ -18,6 +18,7 @@ from wtforms import HiddenField, SelectField, SelectMultipleField, StringField
 from ..access import audience
 from ..database import db
 from ..definitions import Catalogue
+from ..forms.text import form_problems
 from ..mailer import queue_invitations
 from ..store.campaigns import (
     BuyerContact,
@@ -98,7 +99,10 @@ def _problems(form: CampaignForm, contract: Contract | None) -> list[tuple[str, 
     if "phone" in wrong:
         found.append(("contact_phone", _("Write the phone number with digits, like "
                                          "+46 36 32 40 00, or leave it empty.")))
-    return found
+    refused = form_problems(form, {  # a control character: said instead of the field's others
+        "name": _("Name of the campaign"), "deadline": _("Deadline"), "contact_name": _("Name"),
+        "contact_email": _("E-mail"), "contact_phone": _("Phone (optional)")})
+    return refused + [problem for problem in found if problem[0] not in dict(refused)]
 
 
 def _reviewer(raw: str | None) -> StaffUser | None:

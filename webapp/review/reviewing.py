@@ -25,6 +25,7 @@ from ..database import db
 from ..definitions.fields import text_in
 from ..definitions.rounds import changed_questions
 from ..definitions.scoring import visibility
+from ..forms.text import text_problem
 from ..rendering import current_language, local_today
 from ..store import reviews, verdicts
 from ..store.action_plans import MAX_NOTE, deviations_of
@@ -232,6 +233,28 @@ def live_score(response_id: int):
     )
 
 
+#: the review form's texts of several lines; a comment (`comment-<id>`) is one line
+LONG_TEXTS = ("justification", "rating-justification", "accept-despite")
+
+
+def _refused_texts(form) -> list[tuple[str, str]]:
+    """(field, what to fix) for each typed text holding a control character (R9),
+    naming the field as the page labels it."""
+    labels = {"justification": _("Justification"),
+              "rating-justification": _("Why this risk rating (required to set one by hand)"),
+              "accept-despite": _("Why accept despite the red flags"),
+              "ask-": _("Ask the supplier to clarify"), "comment-": _("Comment")}
+    found = []
+    for name, value in form.items(multi=True):
+        multiline = name in LONG_TEXTS or name.startswith("ask-")
+        if multiline or name.startswith("comment-"):
+            label = labels.get(name) or labels.get(name.split("-", 1)[0] + "-")
+            problem = text_problem(value, multiline=multiline, field=label)
+            if problem:
+                found.append((name, problem))
+    return found
+
+
 def _first_ask(q, response) -> str | None:
     """The id of the first "ask the supplier" box on the page, as the template orders them."""
     latest = reviews.latest_submission(db(), response)
@@ -260,7 +283,7 @@ def review_action(response_id: int):
         abort(400)
     justification = request.form.get("justification", "").strip()
     despite = request.form.get("accept-despite", "").strip()
-    problems: list[tuple[str | None, str]] = []
+    problems: list[tuple[str | None, str]] = list(_refused_texts(request.form))
     if action == "override" and band and not why:
         problems.append(("rating-justification",
                          _("Write why you set the risk rating by hand.")))

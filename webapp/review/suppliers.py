@@ -59,6 +59,8 @@ PROBLEM_TEXT = {
     "duplicate_row": _("The same supplier, contact and agreement are already on an earlier "
                         "line"),
     "unknown_agreement": _("No framework agreement has this reference"),
+    "control_character": _("The value holds an invisible control character (its code in "
+                           "brackets); remove it in the file"),
 }
 
 

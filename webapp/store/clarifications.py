@@ -10,6 +10,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from ..definitions.characters import require_plain
 from .audit import record
 from .models import Attachment, ClarificationReply, Response, utcnow
 from .responses import NotEditable, open_questions
@@ -50,6 +51,7 @@ def save_reply(session: Session, response: Response, question_id: str, text: str
         raise NotEditable("replies are written in a clarification round only")
     if question_id not in asked:
         raise NotEditable(f"no clarification was asked on '{question_id}'")
+    require_plain(text, multiline=True)  # raises ControlCharacter, on every database alike
     row = replies_of(session, response).get(question_id)
     text = ((row.text if row else None) or "") if text is None else text.strip()
     if len(text) > MAX_REPLY:

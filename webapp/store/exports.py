@@ -9,7 +9,9 @@ three ordered by response id and merged as they are read, a batch at a time
 XLSX in `workbook.py`, JSON in `export_json.py`) yield or write their output as they go.
 
 Every text cell is made safe for spreadsheets (shared/security.md S14): text starting
-with `= + - @`, a tab or a carriage return gets a leading `'`; numbers stay numbers.
+with `= + - @` (or their full-width twins `＝ ＋ － ＠`, which some programs fold to
+them), also behind leading blanks or control characters, and text starting with a tab
+or a carriage return, gets a leading `'`; numbers stay numbers.
 The CSV files come in two dialects (`dialects.py`): for Swedish Excel and international.
 """
 
@@ -17,6 +19,7 @@ from __future__ import annotations
 
 import csv
 import io
+import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -36,7 +39,11 @@ from .status import LABELS as STATUS_LABELS
 from .versions import definition
 
 BATCH = 200  # rows fetched per round trip: memory is a few batches, whatever the total
-DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
+#: what a spreadsheet may read as the start of a formula, ASCII and full-width
+DANGEROUS = ("=", "+", "-", "@", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+#: kinds of character a spreadsheet may skip before it looks for one of those: spaces,
+#: line and paragraph separators, control and format characters (NUL, tab, zero width)
+SKIPPED = frozenset({"Zs", "Zl", "Zp", "Cc", "Cf"})
 FORMATS = ("csv", "xlsx", "json")
 
 #: the fixed columns before the questions, with their header in each UI language; the
@@ -61,10 +68,24 @@ TABLE_FIXED = TABLE_EXPORT_FIXED
 
 
 def safe(value: Any) -> Any:
-    """A cell value that no spreadsheet runs as a formula (S14); numbers pass unchanged."""
-    if isinstance(value, str) and value.startswith(DANGEROUS):
+    """A cell value that no spreadsheet runs as a formula (S14); numbers pass unchanged.
+
+    The one place every exporter (CSV in both dialects, XLSX, the audit log's CSV) makes
+    a cell safe. Text gets a leading `'` when it starts with a formula character once
+    leading blanks and control characters are skipped ("\\x00=", " =", "\\r+", "＝"),
+    or when it starts with a tab or a carriage return at all."""
+    if isinstance(value, str) and value and (
+            value[0] in "\t\r" or _skip_blanks(value).startswith(DANGEROUS)):
         return "'" + value
     return value
+
+
+def _skip_blanks(text: str) -> str:
+    """The text from its first character that is not a blank or a control character."""
+    for index, char in enumerate(text):
+        if unicodedata.category(char) not in SKIPPED:
+            return text[index:]
+    return ""
 
 
 @dataclass

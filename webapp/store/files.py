@@ -17,6 +17,7 @@ from typing import BinaryIO
 
 from sqlalchemy.orm import Session
 
+from ..definitions.characters import without_control
 from .audit import record
 from .models import Attachment, Response
 
@@ -92,7 +93,7 @@ def probe_folder(folder: Path) -> str | None:
 def attach(session: Session, response: Response, question_id: str, sha256: str, size: int,
            media_type: str, original_name: str, actor: str) -> Attachment:
     """The attachment row, added after the bytes are safely stored."""
-    name = original_name.replace("\x00", "").strip()[:255] or "file"
+    name = without_control(original_name).strip()[:255] or "file"  # a label: stripped
     attachment = Attachment(response_id=response.id, question_id=question_id, sha256=sha256,
                             size=size, media_type=media_type, original_name=name)
     session.add(attachment)

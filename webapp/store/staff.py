@@ -21,6 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from ..definitions.characters import control_character
 from .audit import record
 from .models import OutboxMessage, StaffUser, utcnow
 from .outbox import LINK, STAFF_INVITE, STAFF_RESET
@@ -63,8 +64,10 @@ def add_user(session: Session, email: str, name: str, role: str, actor: str,
     when an administrator invites someone from the accounts page.
     """
     email = normalise_email(email)
-    if not EMAIL.fullmatch(email) or len(email) > 254:
+    if not EMAIL.fullmatch(email) or len(email) > 254 or control_character(email):
         raise AccountError(f"{email!r} is not an e-mail address", "email")
+    if control_character(name or ""):  # the web form says so first; this is for the CLI
+        raise AccountError(f"the name {name!r} holds a control character", "name")
     if role not in ROLES:
         raise AccountError(f"role must be one of {', '.join(ROLES)}", "role")
     if by_email(session, email) is not None:
@@ -78,6 +81,10 @@ def add_user(session: Session, email: str, name: str, role: str, actor: str,
 
 
 def by_email(session: Session, email: str) -> StaffUser | None:
+    """The account of an e-mail address; None for one that no account can have (with a
+    control character, which PostgreSQL could not even compare)."""
+    if control_character(normalise_email(email)):
+        return None
     return session.scalar(select(StaffUser).where(StaffUser.email == normalise_email(email)))
 
 

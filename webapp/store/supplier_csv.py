@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 
 import pycountry
 
+from ..definitions.characters import character_name, control_character, without_control
+
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 10_000
 
@@ -55,6 +57,7 @@ PROBLEMS: dict[str, str] = {
                             "another name or country",
     "duplicate_row": "the same supplier and contact are already on an earlier line",
     "unknown_agreement": "no framework agreement has this reference",
+    "control_character": "a value holds a control character (in brackets); remove it",
 }
 
 
@@ -203,7 +206,7 @@ def normal_org_number(raw: str) -> str:
 
 def _row(line: int, columns: list[str | None], cells: list[str]
          ) -> tuple[Row | None, list[RowProblem]]:
-    problems: list[RowProblem] = []
+    problems: list[RowProblem] = _controls(line, columns, cells)
     if len(cells) > len(columns) and any(c.strip() for c in cells[len(columns):]):
         problems.append(RowProblem(line, "extra_values", "; ".join(cells[len(columns):])))
     values = {name: cell.strip() for name, cell in zip(columns, cells, strict=False) if name}
@@ -229,3 +232,15 @@ def _row(line: int, columns: list[str | None], cells: list[str]
         return None, problems
     return Row(line, org_number, name[:300], country, contact[:200] or email, email,
                language, values.get("agreement", "")), []
+
+
+def _controls(line: int, columns: list[str | None], cells: list[str]) -> list[RowProblem]:
+    """A problem per value holding a control character (R9): refused on every database
+    alike, shown as the value without it and the character's code, to find in the file."""
+    problems = []
+    for name, cell in zip(columns, cells, strict=False):
+        found = control_character(cell.strip()) if name else None
+        if found:
+            shown = f"{without_control(cell).strip()} ({character_name(found, 'en')})"
+            problems.append(RowProblem(line, "control_character", shown))
+    return problems

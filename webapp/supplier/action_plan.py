@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from ..access import audience
 from ..database import db
 from ..evidence import evidence
+from ..forms.text import text_problem
 from ..rendering import local_today
 from ..store import action_plans
 from ..store.files import attach
@@ -65,6 +66,9 @@ def report(deviation_id: int):
         abort(404)
     if not note.strip():
         return _page({deviation_id: _("Describe what you have done.")}, {deviation_id: note}, 422)
+    problem = text_problem(note, multiline=True, field=_("What have you done?"))
+    if problem:
+        return _page({deviation_id: problem}, {deviation_id: note}, 422)
     upload = request.files.get("evidence")
     attachment = None
     if upload is not None and upload.filename:

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from werkzeug.datastructures import FileStorage, MultiDict
 
 from ..definitions import Section
+from ..definitions.characters import ControlCharacter, control_message
 from ..evidence import evidence
 from ..store.clarifications import (
     MAX_REPLY,
@@ -52,6 +53,11 @@ def save_replies(session: Session, response: Response, section: Section,
             problems.append((REPLY + question.id, _(
                 "The reply is longer than %(n)s characters; shorten it and save again.",
                 n=MAX_REPLY)))
+        except ControlCharacter as refused:
+            if attachment is not None:
+                save_reply(session, response, question.id, None, attachment, actor)
+            problems.append((REPLY + question.id, control_message(
+                refused.char, lang, _("Your reply to the reviewer"))))
     return problems
 
 

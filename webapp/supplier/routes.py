@@ -24,6 +24,7 @@ from ..definitions.scoring import visibility
 from ..evidence import download as evidence_download
 from ..forms.places import regions
 from ..forms.sections import blank_rows, place_errors, section_form
+from ..forms.text import text_problem
 from ..rendering import local_today, time_text
 from ..store.action_plans import deviations_of
 from ..store.action_plans import summary as plan_summary
@@ -89,8 +90,9 @@ def request_link():
     Only the address's own mailbox gets the link (S7: no enumeration).
     """
     email = (request.form.get("email") or "").strip()
-    if not _looks_like_email(email):
-        return render_template("supplier/invalid_link.html", email=email, error=_(
+    refused = text_problem(email, field=_("Your e-mail address"))
+    if refused or not _looks_like_email(email):
+        return render_template("supplier/invalid_link.html", email=email, error=refused or _(
             "Write an e-mail address, like anna.svensson@foretag.se.")), 422
     new_link_requested(db(), email, "new-link request")
     return render_template("supplier/link_sent.html")

@@ -8,7 +8,7 @@ from flask import abort, current_app, render_template, request, send_file
 from flask_login import current_user
 
 from ..access import audience
-from ..database import db
+from ..database import db, writes
 from ..store.audit import record
 from ..store.files import file_path
 from ..store.models import Attachment, Campaign
@@ -80,6 +80,7 @@ def campaign(campaign_id: int):
 
 @bp.get("/files/<int:attachment_id>")
 @audience("staff")
+@writes
 def download(attachment_id: int):
     """Evidence for reviewers: always a download with the checked type; each one audited."""
 

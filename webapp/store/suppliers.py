@@ -1,22 +1,61 @@
 """Suppliers and their contacts: the list staff see, and the CSV import.
 
 The import upserts suppliers by organisation number, adds contacts by e-mail (never
-twice) and links suppliers to framework agreements. `import_rows` works out what would
-change first; with `apply=False` that is all it does (the preview and `--dry-run`), so
-the preview and the import can never disagree. Rows with problems are never imported,
-and each of them is reported.
+twice) and links suppliers to framework agreements. It works out what would change
+first; with `apply=False` that is all `import_rows` does (the preview and `--dry-run`),
+so the preview and the import can never disagree. Rows with problems are never
+imported, and each of them is reported.
+
+The whole file is checked before anything is stored. `import_file` then stores it in
+batches of a few hundred rows, each its own short transaction that re-reads what is
+already stored for its suppliers, so a supplier saving meanwhile waits for one batch at
+most, never for the whole file (shared/security.md R6), and a run that dies half-way
+leaves whole batches: importing the same file again adds only what is still missing.
+Each batch costs a handful of statements whatever its size: one query each for the
+known suppliers, contacts and agreement links, bulk inserts, and its audit events
+flushed together.
 """
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any, NamedTuple
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import insert, select, text, update
+from sqlalchemy.orm import Session, selectinload, sessionmaker
 
-from .audit import record
+from .audit import Event, record, record_many
+from .db import unit_of_work
 from .models import Contact, Contract, ContractSupplier, Supplier
 from .supplier_csv import ParsedFile, Row, RowProblem
+
+#: rows a batch stores in one transaction (a supplier's lines always share a batch)
+BATCH_ROWS = 500
+#: on SQLite, the pause after each batch: longer than the 100 ms a writer waiting on
+#: the busy timeout sleeps between tries, so it gets the lock before the next batch
+SQLITE_PAUSE = 0.12
+#: IN lists are split so no statement passes too many parameters
+_CHUNK = 900
+#: the key of the PostgreSQL advisory lock that keeps two imports' batches apart
+_IMPORT_LOCK = 0x6B6B_1A
+_SUPPLIER, _CONTACT, _LINK = Supplier.__table__, Contact.__table__, ContractSupplier.__table__
+
+
+class Agreement(NamedTuple):
+    id: int
+    reference: str
+
+
+class _Known(NamedTuple):
+    """A stored supplier, its contacts' e-mail addresses and its agreements' ids."""
+
+    id: int
+    name: str
+    country: str
+    emails: set[str]
+    agreements: set[int]
 
 
 @dataclass
@@ -31,6 +70,9 @@ class Planned:
     changes: list[tuple[str, str, str]] = field(default_factory=list)  # (field, old, new)
     new_contacts: list[str] = field(default_factory=list)
     new_agreements: list[str] = field(default_factory=list)
+    supplier_id: int | None = field(default=None, repr=False)
+    contact_rows: list[Row] = field(default_factory=list, repr=False)
+    link_rows: list[tuple[Agreement, int]] = field(default_factory=list, repr=False)
 
 
 @dataclass
@@ -60,10 +102,61 @@ def suppliers_list(session: Session) -> list[tuple[Supplier, list[Contract]]]:
     return [(s, links.get(s.id, [])) for s in found]
 
 
-def import_rows(session: Session, parsed: ParsedFile, actor: str, *, apply: bool = True
-                ) -> ImportResult:
-    """Upsert the parsed rows; with apply=False only report what would change."""
-    references = {r.reference.casefold(): r for r in session.scalars(select(Contract))}
+def import_rows(session: Session, parsed: ParsedFile, actor: str, *, apply: bool = True,
+                stamp: dict[str, Any] | None = None) -> ImportResult:
+    """Plan the parsed rows in one session and, with apply=True, store them there (one
+    transaction: for the dry run, and where the caller owns the unit of work)."""
+    rows, problems, references = _usable(session, parsed)
+    plans = _plan(rows, _known(session, rows), references)
+    result = _result(plans, problems, parsed, apply)
+    if apply:
+        _store(session, plans, actor, stamp or {})
+        _summarise(session, result, actor)
+        session.flush()
+    return result
+
+
+def import_file(factory: sessionmaker[Session], parsed: ParsedFile, actor: str, *,
+                batch_rows: int = BATCH_ROWS, stamp: dict[str, Any] | None = None,
+                after_batch: Callable[[int, int], None] | None = None) -> ImportResult:
+    """Check the whole file, then store it in batches, each its own transaction.
+
+    `stamp` goes into every audit event's details (the request's id and address: the
+    bulk insert passes by the session's own stamping). `after_batch(rows_done,
+    rows_total)` runs after each committed batch (progress; a
+    test raises there to interrupt). Importing the same file again after an
+    interruption stores only what the committed batches did not.
+    """
+    with factory() as session:
+        rows, problems, references = _usable(session, parsed)
+        sqlite = session.get_bind().dialect.name == "sqlite"
+    planned: list[Planned] = []
+    done = 0
+    for batch in _batches(rows, batch_rows):
+        if done and sqlite:
+            time.sleep(SQLITE_PAUSE)
+        with unit_of_work(factory) as session:
+            if not sqlite:
+                session.execute(text("SELECT pg_advisory_xact_lock(:key)"),
+                                {"key": _IMPORT_LOCK})
+            plans = _plan(batch, _known(session, batch), references)
+            _store(session, plans, actor, stamp or {})
+        planned += plans
+        done += len(batch)
+        if after_batch is not None:
+            after_batch(done, len(rows))
+    result = _result(planned, problems, parsed, True)
+    with unit_of_work(factory) as session:
+        _summarise(session, result, actor)
+    return result
+
+
+def _usable(session: Session, parsed: ParsedFile
+            ) -> tuple[list[Row], list[RowProblem], dict[str, Agreement]]:
+    """The rows to import, every problem (the parser's and unknown agreements) and the
+    agreements by reference (case-insensitive)."""
+    references = {reference.casefold(): Agreement(id_, reference) for id_, reference
+                  in session.execute(select(Contract.id, Contract.reference))}
     problems = list(parsed.problems)
     rows: list[Row] = []
     for row in parsed.rows:
@@ -71,78 +164,140 @@ def import_rows(session: Session, parsed: ParsedFile, actor: str, *, apply: bool
             problems.append(RowProblem(row.line, "unknown_agreement", row.agreement))
         else:
             rows.append(row)
-    existing = {s.org_number: s for s in session.scalars(
-        select(Supplier).options(selectinload(Supplier.contacts))
-        .where(Supplier.org_number.in_({r.org_number for r in rows})))} if rows else {}
-    linked = {(c, s) for c, s in session.execute(
-        select(ContractSupplier.contract_id, ContractSupplier.supplier_id))} if rows else set()
+    return rows, sorted(problems), references
+
+
+def _batches(rows: list[Row], size: int) -> Iterator[list[Row]]:
+    """The rows in batches of about `size`, every supplier's lines in one batch."""
+    grouped: dict[str, list[Row]] = {}
+    for row in rows:
+        grouped.setdefault(row.org_number, []).append(row)
+    batch: list[Row] = []
+    for lines in grouped.values():
+        if batch and len(batch) + len(lines) > size:
+            yield batch
+            batch = []
+        batch += lines
+    if batch:
+        yield batch
+
+
+def _chunks(values: Iterable, size: int = _CHUNK) -> Iterator[list]:
+    values = list(values)
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
+
+
+def _known(session: Session, rows: list[Row]) -> dict[str, _Known]:
+    """What is stored for the rows' suppliers: three queries, however many rows."""
+    known: dict[str, _Known] = {}
+    for chunk in _chunks({r.org_number for r in rows}):
+        for id_, org, name, country in session.execute(
+                select(Supplier.id, Supplier.org_number, Supplier.name, Supplier.country)
+                .where(Supplier.org_number.in_(chunk))):
+            known[org] = _Known(id_, name, country, set(), set())
+    by_id = {k.id: k for k in known.values()}
+    for chunk in _chunks(by_id):
+        for supplier_id, email in session.execute(
+                select(Contact.supplier_id, Contact.email).where(Contact.supplier_id.in_(chunk))):
+            by_id[supplier_id].emails.add(email.lower())
+        for supplier_id, contract_id in session.execute(
+                select(ContractSupplier.supplier_id, ContractSupplier.contract_id)
+                .where(ContractSupplier.supplier_id.in_(chunk))):
+            by_id[supplier_id].agreements.add(contract_id)
+    return known
+
+
+def _plan(rows: list[Row], known: dict[str, _Known], references: dict[str, Agreement]
+          ) -> list[Planned]:
+    """What storing `rows` changes, given what is stored: pure Python, no queries."""
     plans: dict[str, Planned] = {}
     for row in rows:
         plan = plans.get(row.org_number)
-        supplier = existing.get(row.org_number)
+        supplier = known.get(row.org_number)
         if plan is None:
             plan = plans[row.org_number] = Planned(row.org_number, row.name, row.country, [])
             if supplier is None:
                 plan.action = "create"
             else:
+                plan.supplier_id = supplier.id
                 if supplier.name != row.name:
                     plan.changes.append(("name", supplier.name, row.name))
                 if supplier.country != row.country:
                     plan.changes.append(("country", supplier.country, row.country))
         plan.lines.append(row.line)
-        known = {c.email.lower() for c in supplier.contacts} if supplier else set()
-        if row.contact_email and row.contact_email not in known \
+        emails = supplier.emails if supplier else set()
+        if row.contact_email and row.contact_email not in emails \
                 and row.contact_email not in plan.new_contacts:
             plan.new_contacts.append(row.contact_email)
-        contract = references.get(row.agreement.casefold()) if row.agreement else None
-        if contract is not None and contract.reference not in plan.new_agreements and (
-                supplier is None or (contract.id, supplier.id) not in linked):
-            plan.new_agreements.append(contract.reference)
+            plan.contact_rows.append(row)
+        agreement = references.get(row.agreement.casefold()) if row.agreement else None
+        if agreement is not None and agreement.reference not in plan.new_agreements and (
+                supplier is None or agreement.id not in supplier.agreements):
+            plan.new_agreements.append(agreement.reference)
+            plan.link_rows.append((agreement, row.line))
         if plan.action != "create" and (plan.changes or plan.new_contacts
                                         or plan.new_agreements):
             plan.action = "update"
-    result = ImportResult(sorted(plans.values(), key=lambda p: p.lines[0]), sorted(problems),
-                          parsed.encoding, parsed.delimiter, apply)
-    if apply:
-        _apply(session, rows, existing, references, linked, actor)
-        record(session, actor, "suppliers.imported", None, created=result.count("create"),
-               updated=result.count("update"), unchanged=result.count("unchanged"),
-               rows_left_out=len({p.line for p in result.problems}),
-               encoding=parsed.encoding)
-        session.flush()
-    return result
+    return sorted(plans.values(), key=lambda p: p.lines[0])
 
 
-def _apply(session: Session, rows: list[Row], existing: dict[str | None, Supplier],
-           references: dict[str, Contract], linked: set[tuple[int, int]], actor: str) -> None:
-    seen: set[str] = set()
-    for row in rows:
-        supplier = existing.get(row.org_number)
-        first = row.org_number not in seen  # later lines add contacts and agreements
-        seen.add(row.org_number)
-        if supplier is None:
-            supplier = Supplier(org_number=row.org_number, name=row.name, country=row.country)
-            session.add(supplier)
-            session.flush()
-            existing[row.org_number] = supplier
-            record(session, actor, "supplier.created", supplier, org_number=row.org_number,
-                   line=row.line)
-        elif first and (supplier.name, supplier.country) != (row.name, row.country):
-            record(session, actor, "supplier.updated", supplier, line=row.line,
-                   name=[supplier.name, row.name], country=[supplier.country, row.country])
-            supplier.name, supplier.country = row.name, row.country
-        contacts = {c.email.lower(): c for c in supplier.contacts}
-        if row.contact_email and row.contact_email not in contacts:
-            contact = Contact(name=row.contact_name, email=row.contact_email,
-                              language=row.contact_language)
-            supplier.contacts.append(contact)
-            session.flush()
-            record(session, actor, "contact.added", contact, supplier=supplier.id,
-                   line=row.line)
-        contract = references.get(row.agreement.casefold()) if row.agreement else None
-        if contract is not None and (contract.id, supplier.id) not in linked:
-            session.add(ContractSupplier(contract_id=contract.id, supplier_id=supplier.id))
-            linked.add((contract.id, supplier.id))
-            record(session, actor, "supplier.linked", supplier, contract=contract.reference,
-                   line=row.line)
-    session.flush()
+def _store(session: Session, plans: list[Planned], actor: str,
+           stamp: dict[str, Any]) -> None:
+    """Carry out `plans` with one bulk statement per table, and record an audit event
+    per change (S18) with `stamp` in its details."""
+    new = [p for p in plans if p.action == "create"]
+    if new:  # Core inserts (the tables, not the models): no ORM bookkeeping per row
+        ids = dict(session.execute(
+            insert(_SUPPLIER).returning(_SUPPLIER.c.org_number, _SUPPLIER.c.id),
+            [{"org_number": p.org_number, "name": p.name, "country": p.country}
+             for p in new]).tuples().all())
+        for plan in new:
+            plan.supplier_id = ids[plan.org_number]
+    changed = [p for p in plans if p.changes]
+    if changed:
+        session.execute(update(Supplier), [{"id": p.supplier_id, "name": p.name,
+                                            "country": p.country} for p in changed])
+    contact_rows = {(p.supplier_id, row.contact_email): row
+                    for p in plans for row in p.contact_rows}
+    contact_ids: dict[tuple[int | None, str], int] = {}
+    if contact_rows:
+        contact_ids = {(supplier_id, email): id_ for id_, supplier_id, email in session.execute(
+            insert(_CONTACT).returning(_CONTACT.c.id, _CONTACT.c.supplier_id,
+                                       _CONTACT.c.email),
+            [{"supplier_id": supplier_id, "name": row.contact_name,
+              "email": row.contact_email, "language": row.contact_language}
+             for (supplier_id, _email), row in contact_rows.items()])}
+    links = [{"contract_id": agreement.id, "supplier_id": p.supplier_id}
+             for p in plans for agreement, _line in p.link_rows]
+    if links:
+        session.execute(insert(_LINK), links)
+    events: list[Event] = []
+    for plan in plans:
+        if plan.action == "create":
+            events.append(Event("supplier.created", "supplier", plan.supplier_id,
+                                {"org_number": plan.org_number, "line": plan.lines[0]}))
+        elif plan.changes:
+            old = {name: before for name, before, _after in plan.changes}
+            events.append(Event("supplier.updated", "supplier", plan.supplier_id, {
+                "line": plan.lines[0], "name": [old.get("name", plan.name), plan.name],
+                "country": [old.get("country", plan.country), plan.country]}))
+        events += [Event("supplier.linked", "supplier", plan.supplier_id,
+                         {"contract": agreement.reference, "line": line})
+                   for agreement, line in plan.link_rows]
+    events += [Event("contact.added", "contact", contact_ids[key],
+                     {"supplier": key[0], "line": row.line})
+               for key, row in contact_rows.items()]
+    record_many(session, actor, events, **stamp)
+
+
+def _result(plans: list[Planned], problems: list[RowProblem], parsed: ParsedFile,
+            applied: bool) -> ImportResult:
+    return ImportResult(sorted(plans, key=lambda p: p.lines[0]), problems, parsed.encoding,
+                        parsed.delimiter, applied)
+
+
+def _summarise(session: Session, result: ImportResult, actor: str) -> None:
+    record(session, actor, "suppliers.imported", None, created=result.count("create"),
+           updated=result.count("update"), unchanged=result.count("unchanged"),
+           rows_left_out=len({p.line for p in result.problems}), encoding=result.encoding)

@@ -204,6 +204,16 @@ def download_paths(staff: Browser, app: Flask, samples: dict[str, Any]) -> list[
     return found
 
 
+#: a line of the request log (webapp/requestlog.py): method, path, status, milliseconds
+LOG_LINE = re.compile(r" (GET|POST|HEAD) (\S+) (\d{3}) ([\d.]+) ms ")
+
+
+def served_seconds(log: str) -> list[tuple[str, str, int, float]]:
+    """(method, path, status, seconds) of each request in the server's log: the time
+    the app worked on it (a streamed body's sending is not counted)."""
+    return [(m, p, int(s), float(ms) / 1000) for m, p, s, ms in LOG_LINE.findall(log)]
+
+
 def percentiles(seconds: list[float]) -> str:
     """"p50 … s, p95 … s (n …)" for a list of durations."""
     if len(seconds) < 2:
@@ -221,6 +231,7 @@ class Seeded:
     samples: dict[str, int]
     admins: list[str]
     agreement: str  # the campaign's framework agreement reference
+    answers: list[dict[str, Any]]  # each supplier's complete draft, in the order of tokens
 
 
 def seed(url: str, folder: Path, q: Questionnaire, suppliers: int, admins: int = 1) -> Seeded:
@@ -231,9 +242,10 @@ def seed(url: str, folder: Path, q: Questionnaire, suppliers: int, admins: int =
     try:
         with unit_of_work(session_factory(engine)) as session:
             campaign, invitations = make_campaign(session, q, suppliers=suppliers)
-            for n, (response, _) in enumerate(invitations):
-                save_draft(session, response, example_answers(
-                    q, random.Random(n), files_for=lambda _q: []), 0, "setup")
+            drafts = [example_answers(q, random.Random(n), files_for=lambda _q: [])
+                      for n in range(suppliers)]
+            for (response, _), answers in zip(invitations, drafts, strict=True):
+                save_draft(session, response, answers, 0, "setup")
             first = invitations[0][0]
             sha256, size = store_bytes(folder / "files", io.BytesIO(b"%PDF-1.4\n%intyg\n"),
                                        1 << 20)
@@ -246,6 +258,6 @@ def seed(url: str, folder: Path, q: Questionnaire, suppliers: int, admins: int =
             samples = {"campaign_id": campaign.id, "response_id": first.id,
                        "attachment_id": evidence.id, "user_id": users[0].id}
             return Seeded([t for _, t in invitations], [r.id for r, _ in invitations],
-                          samples, emails, campaign.contract.reference)
+                          samples, emails, campaign.contract.reference, drafts)
     finally:
         engine.dispose()

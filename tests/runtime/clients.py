@@ -20,6 +20,7 @@ import urllib.parse
 import urllib.request
 import uuid
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -120,6 +121,34 @@ class Browser:
     def errors(self) -> list[Answer]:
         """The answers with a 5xx status."""
         return [a for a in self.answers if a.status >= 500]
+
+
+class _Forms(HTMLParser):
+    """The hidden fields of each form on a page, and the buttons that submit it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.forms: list[tuple[dict[str, str], list[tuple[str, str]]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = {k: v or "" for k, v in attrs}
+        if tag == "form":
+            self.forms.append(({}, []))
+        elif self.forms and tag == "input" and found.get("type") == "hidden":
+            self.forms[-1][0][found.get("name", "")] = found.get("value", "")
+        elif self.forms and tag == "button" and "name" in found:
+            self.forms[-1][1].append((found["name"], found.get("value", "")))
+
+
+def form_with_button(page: str, name: str, value: str) -> dict[str, str] | None:
+    """What a browser posts when the button `name=value` is pressed on `page`: the
+    hidden fields of its form and the button; None when the page has no such button."""
+    parser = _Forms()
+    parser.feed(page)
+    for hidden, buttons in parser.forms:
+        if (name, value) in buttons:
+            return {**hidden, name: value}
+    return None
 
 
 def sign_in_staff(base: str, email: str, password: str = STAFF_PASSWORD) -> Browser:

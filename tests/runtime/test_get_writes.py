@@ -32,7 +32,7 @@ def test_downloads_record_their_event_while_suppliers_save(tmp_path, request, se
     seeded = seed(url, tmp_path, masks, SUPPLIERS)
     port = free_port()
     server = serve([str(BIN / "gunicorn"), "-c", "python:webapp.server", "--bind",
-                    f"127.0.0.1:{port}", "--workers", "2", "--threads", "4",
+                    f"127.0.0.1:{port}", "--workers", "2", "--threads", "4", "--preload",
                     "--no-control-socket"], environment(tmp_path, url))
     forms = create_app({"TESTING": True, "RESPONSES_DIR": tmp_path / "forms"})
     server.wait_until_up()

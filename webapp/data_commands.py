@@ -98,10 +98,10 @@ def suppliers_import(file: Path, dry_run: bool) -> None:
     problems are listed and left out; the exit status is 1 when there were any.
     """
     from .cli import _database_url
-    from .store.db import make_engine, session_factory, unit_of_work
+    from .store.db import make_engine, session_factory
     from .store.migrate import upgrade
     from .store.supplier_csv import MAX_BYTES, parse_bytes
-    from .store.suppliers import import_rows
+    from .store.supplier_import import import_file, import_rows
 
     if file.stat().st_size > MAX_BYTES:
         click.echo(f"kedjekoll: {file} is larger than {MAX_BYTES // 1024 // 1024} MB", err=True)
@@ -109,9 +109,13 @@ def suppliers_import(file: Path, dry_run: bool) -> None:
     parsed = parse_bytes(file.read_bytes())
     engine = make_engine(_database_url())
     upgrade(engine)
+    factory = session_factory(engine)
     try:
-        with unit_of_work(session_factory(engine)) as session:
-            result = import_rows(session, parsed, "cli", apply=not dry_run)
+        if dry_run:
+            with factory() as session:
+                result = import_rows(session, parsed, "cli", apply=False)
+        else:  # in batches of short transactions, as on the web page (R6)
+            result = import_file(factory, parsed, "cli")
     finally:
         engine.dispose()
     sep = "tab" if result.delimiter == "\t" else result.delimiter

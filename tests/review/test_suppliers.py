@@ -4,16 +4,24 @@ from __future__ import annotations
 
 import io
 import re
+import time
 
 import pytest
 from click.testing import CliRunner
 from sqlalchemy import func, select
+from werkzeug.datastructures import FileStorage, MultiDict
+from werkzeug.test import encode_multipart
 
 from tests.conftest import signed_in
+from tests.store.conftest import new_database, pg_server, postgresql_proc  # noqa: F401
+from tests.support.supplier_files import supplier_file
+from webapp import create_app
 from webapp.cli import main
+from webapp.review import suppliers as review_suppliers
 from webapp.store.db import unit_of_work
 from webapp.store.models import AuditEvent, Contact, Contract, ContractSupplier, Supplier
 from webapp.store.supplier_csv import parse_bytes
+from webapp.supplier.limits import limiter
 
 EXCEL_SV = (
     "Organisationsnummer;Leverantör;Land;Kontaktperson;E-post;Språk;Ramavtal\r\n"
@@ -47,9 +55,13 @@ def _token(client) -> str:
 
 
 def _preview(client, raw: bytes, name: str = "leverantorer.csv") -> str:
-    response = client.post("/staff/suppliers/import?lang=en", data={
+    # encoded here, in memory: the test client spools a large body to a temporary file
+    # and never closes it
+    boundary, body = encode_multipart(MultiDict({
         "csrf_token": _token(client), "action": "preview",
-        "file": (io.BytesIO(raw), name)}, content_type="multipart/form-data")
+        "file": FileStorage(io.BytesIO(raw), name, content_type="text/csv")}))
+    response = client.post("/staff/suppliers/import?lang=en", data=body,
+                           content_type=f"multipart/form-data; boundary={boundary}")
     assert response.status_code == 200
     return response.get_data(as_text=True)
 
@@ -177,3 +189,77 @@ def test_changes_in_the_preview_are_in_the_page_language(app, staff):
         content_type="multipart/form-data").get_data(as_text=True)
     assert "namn: Åhléns Skyddsutrustning AB → Åhléns Skydd AB" in html
     assert "land: SE → DK" in html and "name:" not in html and "country:" not in html
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def big_site(request, tmp_path):
+    """An app on SQLite or PostgreSQL with the agreement the large file names, signed in."""
+    url = new_database(request.param, tmp_path, request)
+    app = create_app({"TESTING": True, "RESPONSES_DIR": tmp_path / "responses",
+                      "DATABASE_URL": url})
+    with unit_of_work(app.extensions["kedjekoll.sessions"]) as session:
+        session.add(Contract(name="Skyddsutrustning 2020", reference="SK-2020", year=2020,
+                             risk_areas=[]))
+    yield app, signed_in(app)
+    app.extensions["kedjekoll.engine"].dispose()
+
+
+def _flashed(client) -> str:
+    html = client.get("/staff/suppliers/import?lang=en").get_data(as_text=True)
+    return re.search(r"Imported: [^<]*", html).group(0)
+
+
+def _import_to_the_end(client, preview: str) -> tuple[list[float], list[str]]:
+    """Confirm the preview, then "Continue the import" until it is done: how long each
+    request took, and the progress heading of each page that asked to continue."""
+    started = time.perf_counter()
+    page = _confirm(client, preview)
+    took, steps = [time.perf_counter() - started], []
+    while page.status_code == 200:
+        html = page.get_data(as_text=True)
+        steps.append(re.search(r'<h2 id="progress-heading">([^<]*)</h2>', html).group(1))
+        assert "<title>Import not finished: Import suppliers" in html
+        started = time.perf_counter()
+        page = client.post("/staff/suppliers/import?lang=en", data={
+            "csrf_token": _token(client), "action": "import",
+            **{name: re.search(rf'name="{name}" value="([^"]*)"', html).group(1)
+               for name in ("carried", "encoding", "created", "updated")}})
+        took.append(time.perf_counter() - started)
+    assert page.status_code == 303
+    return took, steps
+
+
+def test_ten_thousand_rows_import_inside_the_worker_timeout(big_site):
+    """R6: a 10,000-row file is one preview and one import (on a slow or busy server, a
+    few: each request stops storing after IMPORT_SECONDS and offers to continue), so no
+    request comes near gunicorn's 30-second timeout, on SQLite and PostgreSQL; every row
+    is stored once, and importing the file again adds nothing."""
+    app, staff = big_site
+    limiter.reset()
+    raw = supplier_file(10_000, ("SK-2020",)).encode("utf-8")
+    html = _preview(staff, raw, "stor.csv")
+    assert "New suppliers: 7500" in html and "Lines with problems, not imported: 0" in html
+    took, _steps = _import_to_the_end(staff, html)
+    assert max(took) < 25, took
+    assert _flashed(staff) == ("Imported: 7500 new, 0 updated, 0 unchanged suppliers; "
+                               "0 lines left out.")
+    assert _counts(app) == (7_500, 10_000, 2_500)
+    again = _preview(staff, raw, "stor.csv")
+    assert "New suppliers: 0" in again and "Suppliers unchanged: 7500" in again
+    _import_to_the_end(staff, again)
+    assert _counts(app) == (7_500, 10_000, 2_500)
+
+
+def test_an_import_stopped_by_its_time_limit_is_continued_from_the_page(app, staff,
+                                                                         monkeypatch):
+    """R6: when storing takes longer than one request may, the page says how far it got
+    and continues on a click, until every line is stored once; the counts add up."""
+    monkeypatch.setattr(review_suppliers, "IMPORT_SECONDS", 0)  # one batch a request
+    limiter.reset()  # the earlier tests' posts count against the same address
+    raw = supplier_file(1_600, ("HSM-2018",)).encode("utf-8")
+    _took, steps = _import_to_the_end(staff, _preview(staff, raw, "stor.csv"))
+    assert steps == [f"Import not finished: {n} of 1,600 lines are stored"
+                     for n in ("500", "1,000", "1,500")]
+    assert _flashed(staff) == ("Imported: 1200 new, 0 updated, 0 unchanged suppliers; "
+                               "0 lines left out.")
+    assert _counts(app) == (1_200, 1_600, 400)

@@ -10,7 +10,8 @@ from sqlalchemy import select
 from webapp.store.campaigns import CampaignError, create_campaign
 from webapp.store.models import Contract, Response, Supplier
 from webapp.store.supplier_csv import parse_text
-from webapp.store.suppliers import import_rows, suppliers_list
+from webapp.store.supplier_import import import_rows
+from webapp.store.suppliers import suppliers_list
 from webapp.store.versions import record_version
 
 CSV = ("organisationsnummer;namn;land;e-post;ramavtal\n"

@@ -133,6 +133,7 @@ FIELDS: dict[str, Words] = {
     "unchanged": Words("Oförändrade", "Unchanged"),
     "rows_left_out": Words("Rader som inte kunde läsas", "Rows left out"),
     "encoding": Words("Teckenkodning", "Encoding"),
+    "remaining": Words("Rader kvar att importera", "Lines still to import"),
     "filters": Words("Filter", "Filters"),
     "from": Words("Från och med", "From"),
     "to": Words("Till och med", "To"),

@@ -8,13 +8,19 @@ re-checks it before writing. No file is written to disk.
 The import is stored in batches, each its own short transaction (store/suppliers.py
 `import_file`), so the request first ends the transaction it began as a writer: a
 10,000-row file never holds the write lock for more than one batch, and suppliers
-saving meanwhile wait a fraction of a second at most (shared/security.md R6).
+saving meanwhile wait a fraction of a second at most (shared/security.md R6). No
+request stores for longer than IMPORT_SECONDS, far inside the workers' 30-second
+timeout: a file that takes longer (a slow database, a busy server) stops after a whole
+batch and the page offers to continue, which imports the same file again, so what was
+stored is found and only the rest is added. The counts shown at the end add up the
+requests (carried in the form; they are only shown, never trusted for anything else).
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import time
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _
@@ -25,9 +31,13 @@ from ..access import audience
 from ..database import db
 from ..requestlog import request_id
 from ..store.supplier_csv import HEADERS, MAX_BYTES, parse_bytes, parse_text
-from ..store.suppliers import import_file, import_rows, suppliers_list
+from ..store.supplier_import import import_file, import_rows
+from ..store.suppliers import suppliers_list
 from ..supplier.limits import limiter
 from . import bp
+
+#: how long one request may store before it offers to continue
+IMPORT_SECONDS = 15.0
 
 #: the problem codes of store.supplier_csv, as staff read them
 PROBLEM_TEXT = {
@@ -59,11 +69,19 @@ def suppliers():
     return render_template("review/suppliers.html", suppliers=suppliers_list(db()))
 
 
-def _render_import(result=None, text: str = "", status: int = 200, no_file: bool = False):
+def _render_import(result=None, text: str = "", status: int = 200, no_file: bool = False,
+                   progress: dict[str, int] | None = None):
     carried = base64.b64encode(text.encode("utf-8")).decode("ascii") if text else ""
     return render_template("review/suppliers_import.html", result=result, carried=carried,
                            headers=HEADERS, problem_text=PROBLEM_TEXT,
-                           max_mb=MAX_BYTES // (1024 * 1024), no_file=no_file), status
+                           max_mb=MAX_BYTES // (1024 * 1024), no_file=no_file,
+                           progress=progress), status
+
+
+def _carried_count(name: str) -> int:
+    """A count an earlier request of the same import left in the form (0 if none)."""
+    value = request.form.get(name, "")
+    return min(int(value), 10**6) if value.isdigit() and len(value) <= 7 else 0
 
 
 @bp.route("/suppliers/import", methods=["GET", "POST"])
@@ -87,14 +105,22 @@ def import_suppliers():
         db().commit()  # the batches below are transactions of their own
         result = import_file(current_app.extensions["kedjekoll.sessions"], parsed, actor,
                              stamp={"request_id": request_id(),
-                                    "address": request.remote_addr})
+                                    "address": request.remote_addr},
+                             deadline=time.monotonic() + IMPORT_SECONDS)
+        created = _carried_count("created") + result.count("create")
+        updated = _carried_count("updated") + result.count("update")
+        unchanged = max(0, result.count("create") + result.count("update")
+                        + result.count("unchanged") - created - updated)
+        if not result.finished:
+            return _render_import(text=text, progress={
+                "done": result.rows_done, "total": result.rows_total, "created": created,
+                "updated": updated, "encoding": parsed.encoding})
         flash(ngettext("Imported: %(created)s new, %(updated)s updated, %(unchanged)s "
                        "unchanged suppliers; %(num)s line left out.",
                        "Imported: %(created)s new, %(updated)s updated, %(unchanged)s "
                        "unchanged suppliers; %(num)s lines left out.",
                        len({p.line for p in result.problems}),
-                       created=result.count("create"), updated=result.count("update"),
-                       unchanged=result.count("unchanged")), "saved")
+                       created=created, updated=updated, unchanged=unchanged), "saved")
         return redirect(url_for("review.suppliers"), 303)
     upload = request.files.get("file")
     if upload is None or not upload.filename:

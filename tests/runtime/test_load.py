@@ -206,8 +206,7 @@ def test_a_deadline_rush_while_staff_export_and_import(kind, tmp_path, request, 
             Submission.content_hash))}
         events = connection.scalar(select(func.count()).select_from(AuditEvent).where(
             AuditEvent.actor == seeded.admins[0]))
-        imported = connection.scalar(select(func.count()).select_from(Supplier).where(
-            Supplier.org_number.in_(org_numbers)))
+        imported = connection.scalar(select(func.count()).select_from(Supplier)) - SUPPLIERS
     engine.dispose()
     assert len(stored) == SUPPLIERS
     for client_id, receipt in rush.receipts.items():  # stored as acknowledged, intact
@@ -217,4 +216,4 @@ def test_a_deadline_rush_while_staff_export_and_import(kind, tmp_path, request, 
         assert row.client_submission_id == client_id
         assert hashlib.sha256(canonical.encode()).hexdigest() == row.content_hash
     assert events == len(exported)  # one audit event per download
-    assert imported == len(org_numbers)
+    assert imported == len(org_numbers)  # every supplier of the file, once

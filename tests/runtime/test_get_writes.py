@@ -44,16 +44,20 @@ def test_downloads_record_their_event_while_suppliers_save(tmp_path, request, se
     answers = {s.id: {} for s in masks.sections}
     done = threading.Event()
 
+    saved = threading.Semaphore(0)  # released once per save
+
     def keep_saving(supplier: SupplierBrowser, n: int) -> None:
         while not done.is_set():
             section = masks.sections[n % len(masks.sections)]
             supplier.save(section.id, answers[section.id])
+            saved.release()
             n += 1
 
     def download_all(browser: Browser) -> None:
         for _ in range(ROUNDS):
             for path in downloads:
                 browser.get(path)
+                saved.acquire(timeout=5)  # a supplier's save committed since the last one
 
     savers = [threading.Thread(target=keep_saving, args=(s, n))
               for n, s in enumerate(suppliers)]

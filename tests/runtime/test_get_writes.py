@@ -11,11 +11,13 @@ download is covered too); every download must answer 200 with its event stored.
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 import time
 
 import pytest
 from sqlalchemy import event, func, select
+from sqlalchemy.engine import make_url
 
 from tests.runtime.clients import Browser, SupplierBrowser, download_paths, seed, sign_in_staff
 from tests.runtime.conftest import BIN, database, environment, free_port
@@ -136,3 +138,31 @@ def test_a_get_that_writes_without_saying_so_is_refused(app):
         assert session.scalars(select(AuditEvent.action).where(
             AuditEvent.actor == "probe@example.org")).all() == [
                 "probe.declared", "probe.first", "probe.second"]
+
+
+def test_a_streamed_export_holds_no_write_lock_while_it_is_sent(app, masks):
+    """R6: the download's audit event is committed before the body is sent, and the body
+    is read without the write lock, so a long download never holds up a supplier's
+    save: while the first chunk is in the staff member's hands, another writer takes
+    SQLite's write lock at once."""
+    from tests.conftest import signed_in
+    from tests.factories import make_campaign
+    from webapp.store.db import unit_of_work
+
+    with unit_of_work(app.extensions["kedjekoll.sessions"]) as session:
+        campaign, _ = make_campaign(session, masks, suppliers=3)
+    staff = signed_in(app, "reviewer")
+    for kind in ("responses.csv", "tables.csv", "campaign.xlsx", "campaign.json"):
+        answer = staff.get(f"/staff/campaigns/{campaign.id}/export/{kind}", buffered=False)
+        chunks = iter(answer.response)
+        assert next(chunks)  # the download has begun
+        other = sqlite3.connect(make_url(str(app.extensions["kedjekoll.engine"].url)).database,
+                                timeout=0, isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")  # "database is locked" if the export held it
+        other.execute("COMMIT")
+        other.close()
+        b"".join(c if isinstance(c, bytes) else c.encode() for c in chunks)
+        answer.close()
+    with app.extensions["kedjekoll.sessions"]() as session:
+        assert session.scalar(select(func.count()).select_from(AuditEvent).where(
+            AuditEvent.action == "campaign.exported")) == 4

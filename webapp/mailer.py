@@ -114,15 +114,11 @@ def queue_invitations(session: Session, campaign: Campaign, responses: Iterable[
         from flask import current_app
 
         settings = MailSettings.from_config(current_app.config)
-    compose = settings.compose()
-    queued = []
+    responses = list(responses)
     for response in responses:
         if response.campaign_id != campaign.id:
             raise ValueError(f"response {response.id} is not in campaign {campaign.id}")
-        message = outbox.queue_invitation(session, response, compose, actor, today)
-        if message is not None:
-            queued.append(message)
-    return queued
+    return outbox.queue_invitations(session, responses, settings.compose(), actor, today)
 
 
 @dataclass

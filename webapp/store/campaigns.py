@@ -28,7 +28,7 @@ from .models import (
     Supplier,
     utcnow,
 )
-from .responses import invite
+from .responses import invite_many
 from .status import (
     CAMPAIGN_CLOSED,
     CAMPAIGN_OPEN,
@@ -120,13 +120,9 @@ def create_campaign(session: Session, *, name: str, version: QuestionnaireVersio
            deadline=deadline.isoformat(), suppliers=len(suppliers),
            reviewer=reviewer.email if reviewer else None,
            contact=campaign.contact_email)
-    invitations = []
-    for supplier in sorted({s.id: s for s in suppliers}.values(), key=lambda s: s.name):
-        response, token = invite(session, campaign, supplier, actor)
-        if reviewer is not None:
-            response.reviewer_id = reviewer.id
-        invitations.append((response, token))
-    session.flush()
+    chosen = sorted({s.id: s for s in suppliers}.values(), key=lambda s: s.name)
+    invitations = invite_many(session, campaign, chosen, actor,
+                              reviewer.id if reviewer is not None else None)
     return Created(campaign, invitations)
 
 

@@ -130,16 +130,68 @@ def due_reminders(session: Session, today: date, schedule: Schedule
     return [(r, s) for r, s in due if reminder_key(r, s) not in queued]
 
 
+def queue_invitations(session: Session, responses: list[Response], compose: Compose,
+                      actor: str, today: date | None = None) -> list[OutboxMessage]:
+    """`queue_invitation` for each response (a new campaign's), in a few statements."""
+    return queue_many(session, [(r, INVITATION, None, f"invitation:{r.id}")
+                                for r in responses if r.status in REMINDED],
+                      compose, actor, today or date.today())
+
+
 def queue_reminders(session: Session, today: date, compose: Compose, schedule: Schedule,
                     actor: str) -> list[OutboxMessage]:
     """Queue today's reminder steps; running it again the same day queues nothing more."""
-    queued = []
-    for response, step in due_reminders(session, today, schedule):
-        message = _queue(session, response, REMINDER, step, reminder_key(response, step),
-                         compose, actor, today)
-        if message is not None:
-            queued.append(message)
-    return queued
+    return queue_many(session, [(r, REMINDER, step, reminder_key(r, step))
+                                for r, step in due_reminders(session, today, schedule)],
+                      compose, actor, today)
+
+
+def queue_many(session: Session, wanted: list[tuple[Response, str, str | None, str]],
+               compose: Compose, actor: str, today: date) -> list[OutboxMessage]:
+    """`_queue` for each (response, kind, step, key), the first message of each response
+    returned: the contacts, the addresses named in the forms and the keys already
+    queued are read once for all, and the messages inserted together (R6: hundreds of
+    invitations or reminders hold the write lock briefly, not a round trip each)."""
+    if not wanted:
+        return []
+    responses = [response for response, *_rest in wanted]
+    suppliers = {r.supplier_id for r in responses}
+    for start in range(0, len(suppliers), 500):  # loads each supplier's contacts
+        session.scalars(select(Supplier).options(selectinload(Supplier.contacts)).where(
+            Supplier.id.in_(sorted(suppliers)[start:start + 500]))).all()
+    named = _named_contacts_of(session, responses)
+    planned = []
+    for response, kind, step, key in wanted:
+        groups = _by_language(session, response,
+                              recipients_of(session, response, named[response.id]))
+        planned += [(response, kind, step, key if i == 0 else f"{key}:{lang}", lang, addresses)
+                    for i, (lang, addresses) in enumerate(groups.items()) if addresses]
+    queued = _existing_keys(session, [key for _r, _k, _s, key, _l, _a in planned])
+    messages = []
+    for response, kind, step, key, lang, addresses in planned:
+        if key in queued:
+            continue
+        subject, body = compose(response, kind, step, lang, today)
+        if LINK not in body:
+            raise ValueError(f"a {kind} mail must contain {LINK}")
+        messages.append((response, OutboxMessage(
+            kind=kind, step=step, response_id=response.id, recipients=addresses,
+            language=lang, subject=subject[:300], body=body, dedupe_key=key,
+            queued_by=actor)))
+    try:
+        with session.begin_nested():
+            session.add_all([message for _response, message in messages])
+            session.flush()
+    except IntegrityError:  # another sender queued some meanwhile: one at a time
+        found = (_queue(session, r, kind, step, key, compose, actor, today)
+                 for r, kind, step, key in wanted)
+        return [message for message in found if message is not None]
+    first: dict[int, OutboxMessage] = {}
+    for response, message in messages:
+        record(session, actor, "mail.queued", message, response=response.id,
+               kind=message.kind, step=message.step)
+        first.setdefault(response.id, message)
+    return list(first.values())
 
 
 def _day(moment: datetime) -> date:
@@ -172,10 +224,38 @@ def named_contacts(session: Session, response: Response) -> list[str]:
     return found
 
 
-def recipients_of(session: Session, response: Response) -> list[str]:
-    """The registered contacts, then those named in the form; each address once."""
+def _named_contacts_of(session: Session, responses: list[Response]) -> dict[int, list[str]]:
+    """`named_contacts` of many responses: one query per 500 of them."""
+    from .responses import questionnaire_of
+
+    questions: dict[int, dict] = {}
+    for response in responses:
+        if response.campaign_id not in questions:
+            questions[response.campaign_id] = questionnaire_of(response).questions
+    asked = {qid for by_id in questions.values() for qid, question in by_id.items()
+             if isinstance(question, EmailQuestion)}
+    campaign_of = {r.id: r.campaign_id for r in responses}
+    found: dict[int, list[str]] = {r.id: [] for r in responses}
+    ids = sorted(found)
+    for start in range(0, len(ids) if asked else 0, 500):
+        for response_id, question_id, value in session.execute(
+                select(Answer.response_id, Answer.question_id, Answer.value).where(
+                    Answer.response_id.in_(ids[start:start + 500]),
+                    Answer.question_id.in_(asked))
+                .order_by(Answer.response_id, Answer.question_id)):
+            question = questions[campaign_of[response_id]].get(question_id)
+            if isinstance(question, EmailQuestion) and isinstance(value, str) \
+                    and EMAIL.fullmatch(value.strip()):
+                found[response_id].append(value.strip())
+    return found
+
+
+def recipients_of(session: Session, response: Response, named: list[str] | None = None
+                  ) -> list[str]:
+    """The registered contacts, then those named in the form (`named`, if already read);
+    each address once."""
     addresses = [c.email for c in response.supplier.contacts if c.email]
-    addresses += named_contacts(session, response)
+    addresses += named_contacts(session, response) if named is None else named
     unique: dict[str, str] = {}
     for address in addresses:
         unique.setdefault(address.lower(), address)

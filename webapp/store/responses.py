@@ -80,12 +80,27 @@ def invite(session: Session, campaign: Campaign, supplier: Supplier, actor: str
 
     The token (256 random bits) is returned once and stored only as a hash.
     """
-    response = Response(campaign=campaign, supplier=supplier)
-    session.add(response)
+    return invite_many(session, campaign, [supplier], actor)[0]
+
+
+def invite_many(session: Session, campaign: Campaign, suppliers: list[Supplier], actor: str,
+                reviewer_id: int | None = None) -> list[tuple[Response, str]]:
+    """`invite` for many suppliers at once: the responses, their links and their audit
+    events are inserted a table at a time, not a supplier at a time (R6: a campaign for
+    hundreds of suppliers holds the write lock briefly)."""
+    responses = [Response(campaign=campaign, supplier=s, reviewer_id=reviewer_id)
+                 for s in suppliers]
+    session.add_all(responses)
     session.flush()
-    token = add_link(session, response)
-    record(session, actor, "invited", response, campaign=campaign.id, supplier=supplier.id)
-    return response, token
+    tokens = [secrets.token_urlsafe(32) for _ in responses]
+    session.add_all([InvitationLink(response_id=r.id, token_hash=hash_token(token),
+                                    expires_at=link_expiry(deadline_for(r)))
+                     for r, token in zip(responses, tokens, strict=True)])
+    for response in responses:
+        record(session, actor, "invited", response, campaign=campaign.id,
+               supplier=response.supplier_id)
+    session.flush()
+    return list(zip(responses, tokens, strict=True))
 
 
 def add_link(session: Session, response: Response) -> str:

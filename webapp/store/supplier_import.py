@@ -120,11 +120,11 @@ def import_file(factory: sessionmaker[Session], parsed: ParsedFile, actor: str, 
 
     `stamp` goes into every audit event's details (the request's id and address: the
     bulk insert passes by the session's own stamping). `after_batch(rows_done,
-    rows_total)` runs after each committed batch (progress; a
-    test raises there to interrupt). After `deadline` (a `time.monotonic()`
-    value) the next batch does not start, once this run has written one: then the
-    result is not `finished`. Importing the same file again after an interruption or a deadline
-    stores only what the committed batches did not.
+    rows_total)` runs after each committed batch (progress; a test raises there to
+    interrupt). After `deadline` (a `time.monotonic()` value) the next batch does not
+    start, once this run has written one: then the result is not `finished`. Importing
+    the same file again after an interruption or a deadline stores only what the
+    committed batches did not.
     """
     with factory() as session:
         rows, problems, references = _usable(session, parsed)

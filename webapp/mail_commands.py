@@ -67,6 +67,7 @@ def remind(today: datetime | None, dry_run: bool) -> None:
     printed instead. Exits 1 when a mail could not be sent (it stays pending and is
     tried again on the next run).
     """
+    from .store.db import begin_write
     from .store.deadlines import deadline_for
     from .store.outbox import due_reminders, queue_reminders
 
@@ -80,6 +81,7 @@ def remind(today: datetime | None, dry_run: bool) -> None:
             session.rollback()
             click.echo(f"{len(due)} reminders due on {day}; nothing queued or sent (dry run)")
             return
+        begin_write(session)  # it reads, then writes: a writer from the start (R6)
         queued = queue_reminders(session, day, settings.compose(), settings.schedule,
                                  CRON_ACTOR)
         session.commit()

@@ -22,7 +22,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from ..access import audience
-from ..database import db
+from ..database import db, writes
 from ..formats import zone
 from ..forms.text import text_problem
 from ..rendering import current_language, local_today, timezone
@@ -143,6 +143,7 @@ def audit_log_page():
 
 @bp.get("/audit.csv")
 @audience("admin")
+@writes
 def audit_csv():
     """The filtered audit trail as CSV: UTF-8 with BOM, `;` in Swedish and `,` in English
     (or as `sep=semicolon|comma` says), streamed; the download is itself audited."""

@@ -1,7 +1,8 @@
 """Staff downloads of a campaign's responses: CSV (responses, tables), XLSX and JSON.
 
-The request's own session records the audit event and is committed before the body is
-sent; the body is then read by a session of its own, opened inside the streamed
+The request's own session records the audit event (the view is marked `@writes`, so on
+SQLite it takes the write lock up front) and is committed before the body is sent; the
+body is then read by a session of its own, opened inside the streamed
 generator, so the export never depends on a unit of work that has already ended. The
 XLSX is written to a temporary file (openpyxl's write-only mode) and streamed from disk.
 
@@ -24,7 +25,7 @@ from flask import abort, current_app, request, stream_with_context
 from flask_login import current_user
 
 from ..access import audience
-from ..database import db
+from ..database import db, writes
 from ..rendering import current_language, timezone
 from ..store.dialects import DIALECTS, dialect_for
 from ..store.export_json import campaign_json
@@ -92,6 +93,7 @@ def _body(campaign_id: int, kind: str, lang: str, dialect: str, zone: str
 @bp.get("/campaigns/<int:campaign_id>/export/campaign.xlsx", defaults={"kind": "xlsx"})
 @bp.get("/campaigns/<int:campaign_id>/export/campaign.json", defaults={"kind": "json"})
 @audience("staff")
+@writes
 def export(campaign_id: int, kind: str):
     """Download a campaign's export, streamed; each download is one audit event. A CSV
     comes in the dialect asked for (`?dialect=sv|en`), else in the page language's."""

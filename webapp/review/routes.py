@@ -6,7 +6,7 @@ from flask import abort, render_template, request
 from flask_login import current_user
 
 from ..access import audience
-from ..database import db
+from ..database import db, writes
 from ..evidence import download as evidence_download
 from ..store.audit import record
 from ..store.models import Attachment, Campaign
@@ -78,6 +78,7 @@ def campaign(campaign_id: int):
 
 @bp.get("/files/<int:attachment_id>")
 @audience("staff")
+@writes
 def download(attachment_id: int):
     """Evidence for reviewers: always a download with the checked type; each one audited."""
 

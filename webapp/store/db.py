@@ -88,6 +88,13 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
 
 
+def writer(engine: Engine) -> Engine:
+    """The same engine (and pool), but every transaction begins as a writer: a session
+    bound to it stays a writer after a commit, when a unit of work commits in steps (an
+    import stored in batches), instead of beginning its next step as a read."""
+    return engine.execution_options(**WRITE)
+
+
 def begin_write(session: Session) -> None:
     """Start the session's transaction as a writer (BEGIN IMMEDIATE on SQLite).
 

@@ -13,7 +13,7 @@ from sqlalchemy import event, func, select
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
-from tests.conftest import signed_in
+from tests.conftest import PRODUCTION, signed_in
 from tests.factories import make_campaign
 from tests.store.conftest import new_database, pg_server, postgresql_proc  # noqa: F401
 from tests.supplier.conftest import Site, SupplierClient
@@ -110,11 +110,12 @@ def test_a_file_uploaded_through_one_server_streams_intact_through_the_other(
 def test_readiness_tries_a_real_write_in_the_database(kind, tmp_path, request):
     url = new_database(kind, tmp_path, request)
     app = app_on(url, request, RESPONSES_DIR=tmp_path / "app", SECRET_KEY="s" * 40,
-                 FILE_STORAGE="database")
+                 FILE_STORAGE="database", **PRODUCTION)
     client = app.test_client()
     ready = client.get("/readyz")
     assert ready.status_code == 200
-    assert ready.json == {"status": "ready", "checks": {"database": "ok", "files": "ok"}}
+    assert ready.json == {"status": "ready", "checks": {"database": "ok", "files": "ok",
+                                                    "rate limits": "ok"}}
     assert not (tmp_path / "app" / "files").exists()  # the disk is not what was tried
     engine = make_engine(url)
     with engine.begin() as connection:

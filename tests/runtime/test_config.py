@@ -133,6 +133,8 @@ def test_production_needs_a_limit_storage_and_memory_must_be_chosen(tmp_path, mo
     ("redis-host/0?password=hunter2", "redis-host/0?password=***"),
 ])
 def test_a_bad_limit_storage_is_one_line_without_its_password(monkeypatch, given, shown):
+    """S16: a limit storage the app cannot use stops it with one line, and the line
+    never repeats the password the address may hold."""
     monkeypatch.setenv("KEDJEKOLL_RATELIMIT_STORAGE_URI", given)
     with pytest.raises(ConfigError) as refused:
         environment()

@@ -5,7 +5,7 @@ left unchanged, and every line that cannot be imported); "Import" then sends the
 decoded text back in a hidden field (base64, under CSRF protection) and the store
 re-checks it before writing. No file is written to disk.
 
-The import is stored in batches, each its own short transaction (store/suppliers.py
+The import is stored in batches, each its own short transaction (store/supplier_import.py
 `import_file`), so the request first ends the transaction it began as a writer: a
 10,000-row file never holds the write lock for more than one batch, and suppliers
 saving meanwhile wait a fraction of a second at most (shared/security.md R6). No

@@ -17,8 +17,8 @@ from sqlalchemy import func, select
 
 from tests.conftest import signed_in
 from tests.factories import make_campaign
-from tests.store.conftest import new_database, pg_server, postgresql_proc  # noqa: F401
-from webapp import create_app
+from tests.store.conftest import pg_server, postgresql_proc  # noqa: F401
+from tests.support.either_database import app_on_either
 from webapp.definitions.examples import example_answers
 from webapp.store.db import unit_of_work
 from webapp.store.models import Campaign, Grade, Response, StaffUser, Supplier
@@ -33,12 +33,7 @@ REMOVE_EN = "Remove the character (U+0000) from “"
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 def app(request, tmp_path_factory):
     """The app on a database of either kind, once per module and kind."""
-    folder = tmp_path_factory.mktemp("control")
-    url = new_database(request.param, folder, request)
-    app = create_app({"TESTING": True, "RESPONSES_DIR": folder, "WTF_CSRF_ENABLED": True,
-                      "DATABASE_URL": url})
-    yield app
-    app.extensions["kedjekoll.engine"].dispose()
+    yield from app_on_either(request, tmp_path_factory)
 
 
 def sessions(app):

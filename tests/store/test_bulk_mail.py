@@ -6,8 +6,9 @@ from __future__ import annotations
 import uuid
 from datetime import date, timedelta
 
-from sqlalchemy import event, select
+from sqlalchemy import select
 
+from tests.support.queries import statements_by_kind
 from webapp.store import outbox
 from webapp.store.campaigns import create_campaign
 from webapp.store.models import AuditEvent, Contact, Contract, OutboxMessage, Supplier
@@ -23,19 +24,7 @@ def compose(response, kind, step, language, today):
 
 def _statements(session, work) -> dict[str, int]:
     """How many SELECTs and how many statements in all `work()` runs."""
-    engine = session.get_bind().engine
-    seen = {"select": 0, "all": 0}
-
-    def count(_conn, _cursor, statement, *_rest) -> None:
-        seen["all"] += 1
-        seen["select"] += statement.lstrip().upper().startswith("SELECT")
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        work()
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-    return seen
+    return statements_by_kind(session.get_bind().engine, work)
 
 
 def _campaign(session, masks, suppliers: int, days: int):

@@ -12,10 +12,10 @@ import pytest
 from sqlalchemy import select
 
 from tests.factories import make_campaign
-from tests.store.conftest import new_database, pg_server, postgresql_proc  # noqa: F401
+from tests.store.conftest import pg_server, postgresql_proc  # noqa: F401
 from tests.supplier.conftest import Site, SupplierClient
 from tests.supplier.test_contact_and_replies import PDF, ask, submitted
-from webapp import create_app
+from tests.support.either_database import app_on_either
 from webapp.store.db import unit_of_work
 from webapp.store.models import Answer, Attachment, ClarificationReply
 from webapp.supplier.limits import limiter
@@ -26,12 +26,7 @@ REMOVE = "Ta bort tecknet ("
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 def app(request, tmp_path_factory):
     """The app on a database of either kind, once per module and kind."""
-    folder = tmp_path_factory.mktemp("control")
-    url = new_database(request.param, folder, request)
-    app = create_app({"TESTING": True, "RESPONSES_DIR": folder, "WTF_CSRF_ENABLED": True,
-                      "DATABASE_URL": url})
-    yield app
-    app.extensions["kedjekoll.engine"].dispose()
+    yield from app_on_either(request, tmp_path_factory)
 
 
 @pytest.fixture

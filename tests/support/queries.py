@@ -9,15 +9,20 @@ from sqlalchemy import Engine, event
 
 def count_statements(engine: Engine, work: Callable[[], object]) -> int:
     """How many statements `engine` runs while `work()` runs."""
-    count = 0
+    return statements_by_kind(engine, work)["all"]
 
-    def seen(*_args: object) -> None:
-        nonlocal count
-        count += 1
 
-    event.listen(engine, "before_cursor_execute", seen)
+def statements_by_kind(engine: Engine, work: Callable[[], object]) -> dict[str, int]:
+    """How many statements `engine` runs while `work()` runs: {"select": reads, "all": all}."""
+    seen = {"select": 0, "all": 0}
+
+    def count(_conn: object, _cursor: object, statement: str, *_rest: object) -> None:
+        seen["all"] += 1
+        seen["select"] += statement.lstrip().upper().startswith("SELECT")
+
+    event.listen(engine, "before_cursor_execute", count)
     try:
         work()
     finally:
-        event.remove(engine, "before_cursor_execute", seen)
-    return count
+        event.remove(engine, "before_cursor_execute", count)
+    return seen
